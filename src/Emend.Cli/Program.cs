@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Emend.Cli;
+
+/// <summary>Entry point of the <c>emend</c> command.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("Emend: knowledge editing for language models");
+        return root.Parse(args).Invoke();
+    }
+}

@@ -1,0 +1,8 @@
+namespace Emend.Numerics;
+
+/// <summary>Whether a GEMM operand is used as stored (row-major) or transposed.</summary>
+public enum Transpose
+{
+    None,
+    Transposed,
+}

@@ -1,0 +1,13 @@
+using Emend.Tests;
+
+namespace Emend.Models.Tests;
+
+public class SharedDataTests
+{
+    [SkippableFact]
+    public void SharedFolderHoldsItsReadme()
+    {
+        var readme = SharedData.Require("README.md");
+        Assert.Contains("shared", File.ReadAllText(readme));
+    }
+}

@@ -1,6 +1,6 @@
 namespace Emend.Numerics;
 
-/// <summary>Process-wide compute settings: how many threads kernels may use.</summary>
+/// <summary>Process-wide compute settings: how many threads kernels may use and which backend serves GEMM/solves.</summary>
 public static class ComputeSettings
 {
     private static int _threadCount = Environment.ProcessorCount;
@@ -13,6 +13,20 @@ public static class ComputeSettings
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
             _threadCount = value;
+        }
+    }
+
+    private static ComputeBackend _backend = ComputeBackend.Managed;
+
+    /// <summary>The GEMM/solve backend; choosing OpenBLAS when it is absent fails here rather than at first use.</summary>
+    public static ComputeBackend Backend
+    {
+        get => _backend;
+        set
+        {
+            if (value == ComputeBackend.OpenBlas && !OpenBlasLibrary.IsAvailable)
+                throw new InvalidOperationException("OpenBLAS backend requested but libopenblas.so.0 was not found (Debian: apt-get install libopenblas0-pthread)");
+            _backend = value;
         }
     }
 }

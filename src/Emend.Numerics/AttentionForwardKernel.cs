@@ -1,17 +1,17 @@
 using System.Buffers;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Emend.Numerics;
 
 /// <summary>
 /// One causal attention forward over pinned buffers, split into independent work items of (sequence, head, block of
-/// queries) so that a batch of one sequence (decoding) still spreads over the threads. Each query row is computed
+/// queries) so that a batch of one sequence (decoding) still spreads over the threads. An item with enough queries
+/// first copies its head's keys and values into contiguous scratch: in place they sit KvHeads·HeadDim floats apart, a
+/// stride that maps every row onto a few cache sets, and re-reading them for every query then thrashes the caches. Each query row is computed
 /// from its own keys only, so a row comes out the same whether it was part of a full-sequence call or a decode step.
 /// </summary>
 internal readonly unsafe struct AttentionForwardKernel : IAttentionWorkItems
 {
-    private const int StackScoresLimit = 4096;
-
     private readonly AttentionShape _shape;
     private readonly float* _q, _k, _v, _output, _probabilities;
     private readonly byte* _keyMask;
@@ -38,6 +38,7 @@ internal readonly unsafe struct AttentionForwardKernel : IAttentionWorkItems
 
     public long Work => (long)_shape.Batch * _shape.Heads * _shape.QueryLength * _shape.KeyLength * _shape.HeadDim * 2;
 
+    [SkipLocalsInit]
     public void Run(int item)
     {
         var s = _shape;
@@ -46,16 +47,31 @@ internal readonly unsafe struct AttentionForwardKernel : IAttentionWorkItems
         var batch = item / _queryBlocks / s.Heads;
         var firstQuery = block * _queryBlockSize;
         var endQuery = Math.Min(firstQuery + _queryBlockSize, s.QueryLength);
+        var keyCount = s.KeyLength - s.QueryLength + endQuery;
+        var scoresLength = _probabilities == null ? s.KeyLength : 0;
+        var packLength = endQuery - firstQuery >= AttentionRowMath.PackMinimumReuse && s.KvHeads > 1 ? 2 * keyCount * s.HeadDim : 0;
 
         float[]? rented = null;
-        var scratchLength = _probabilities == null ? s.KeyLength : 0;
-        Span<float> scratch = scratchLength <= StackScoresLimit
-            ? stackalloc float[scratchLength]
-            : rented = ArrayPool<float>.Shared.Rent(scratchLength);
+        var length = scoresLength + packLength;
+        Span<float> scratch = length <= AttentionRowMath.StackScratchLimit
+            ? stackalloc float[length]
+            : rented = ArrayPool<float>.Shared.Rent(length);
         try
         {
-            fixed (float* scratchRow = scratch)
-                RunQueries(batch, head, firstQuery, endQuery, scratchRow);
+            fixed (float* buffer = scratch)
+            {
+                var kvOffset = ((nint)batch * s.KeyStride * s.KvHeads + head / s.GroupSize) * s.HeadDim;
+                var keys = _k + kvOffset;
+                var values = _v + kvOffset;
+                var stride = s.KvHeads * s.HeadDim;
+                if (packLength > 0)
+                {
+                    keys = AttentionRowMath.PackRows(keys, stride, keyCount, s.HeadDim, buffer + scoresLength);
+                    values = AttentionRowMath.PackRows(values, stride, keyCount, s.HeadDim, keys + (nint)keyCount * s.HeadDim);
+                    stride = s.HeadDim;
+                }
+                RunQueries(batch, head, firstQuery, endQuery, keys, values, stride, buffer);
+            }
         }
         finally
         {
@@ -63,14 +79,10 @@ internal readonly unsafe struct AttentionForwardKernel : IAttentionWorkItems
         }
     }
 
-    private void RunQueries(int batch, int head, int firstQuery, int endQuery, float* scratchRow)
+    private void RunQueries(int batch, int head, int firstQuery, int endQuery, float* keys, float* values, int stride, float* scratchRow)
     {
         var s = _shape;
         var qRowWidth = s.Heads * s.HeadDim;
-        var kvRowWidth = s.KvHeads * s.HeadDim;
-        var kvOffset = ((nint)batch * s.KeyStride * s.KvHeads + head / s.GroupSize) * s.HeadDim;
-        var keys = _k + kvOffset;
-        var values = _v + kvOffset;
         var mask = _keyMask == null ? null : _keyMask + (nint)batch * s.KeyLength;
         var scale = s.Scale;
         for (var i = firstQuery; i < endQuery; i++)
@@ -82,25 +94,19 @@ internal readonly unsafe struct AttentionForwardKernel : IAttentionWorkItems
                 : _probabilities + (((nint)batch * s.Heads + head) * s.QueryLength + i) * s.KeyLength;
             var visible = s.KeyLength - s.QueryLength + i + 1;
 
-            AttentionRowMath.DotRows(_q + rowOffset, keys, kvRowWidth, visible, s.HeadDim, scale, scores);
+            AttentionRowMath.DotRows(_q + rowOffset, keys, stride, visible, s.HeadDim, scale, scores);
             if (mask != null)
                 for (var j = 0; j < visible; j++)
                     if (mask[j] == 0) scores[j] = float.NegativeInfinity;
             if (_probabilities != null)
                 new Span<float>(scores + visible, s.KeyLength - visible).Clear();
 
-            var row = new Span<float>(scores, visible);
-            var max = TensorPrimitives.Max(row);
-            if (float.IsNegativeInfinity(max))
+            if (!AttentionRowMath.SoftmaxInPlace(scores, visible))
             {
-                row.Clear();
                 new Span<float>(output, s.HeadDim).Clear();
                 continue;
             }
-            TensorPrimitives.Subtract(row, max, row);
-            TensorPrimitives.Exp(row, row);
-            TensorPrimitives.Multiply(row, 1f / TensorPrimitives.Sum(row), row);
-            AttentionRowMath.WeightedRowSum(scores, values, kvRowWidth, visible, s.HeadDim, output);
+            AttentionRowMath.WeightedRowSum(scores, 1, values, stride, visible, s.HeadDim, output, accumulate: false);
         }
     }
 }

@@ -7,8 +7,9 @@ namespace Emend.Numerics;
 /// One causal attention forward over pinned buffers, split into independent work items of (sequence, head, block of
 /// queries) so that a batch of one sequence (decoding) still spreads over the threads. An item with enough queries
 /// first copies its head's keys and values into contiguous scratch: in place they sit KvHeads·HeadDim floats apart, a
-/// stride that maps every row onto a few cache sets, and re-reading them for every query then thrashes the caches. Each query row is computed
-/// from its own keys only, so a row comes out the same whether it was part of a full-sequence call or a decode step.
+/// stride that maps the rows onto few cache sets, and re-reading them for every query then thrashes the caches.
+/// Each query row is computed from its own keys only, so a row comes out the same whether it was part of a
+/// full-sequence call or a decode step.
 /// </summary>
 internal readonly unsafe struct AttentionForwardKernel : IAttentionWorkItems
 {
@@ -49,7 +50,8 @@ internal readonly unsafe struct AttentionForwardKernel : IAttentionWorkItems
         var endQuery = Math.Min(firstQuery + _queryBlockSize, s.QueryLength);
         var keyCount = s.KeyLength - s.QueryLength + endQuery;
         var scoresLength = _probabilities == null ? s.KeyLength : 0;
-        var packLength = endQuery - firstQuery >= AttentionRowMath.PackMinimumReuse && s.KvHeads > 1 ? 2 * keyCount * s.HeadDim : 0;
+        var packs = endQuery - firstQuery >= AttentionRowMath.PackMinimumReuse && s.KvHeads > 1;
+        var packLength = packs ? 2 * keyCount * s.HeadDim : 0;
 
         float[]? rented = null;
         var length = scoresLength + packLength;

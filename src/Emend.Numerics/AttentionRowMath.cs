@@ -154,16 +154,11 @@ internal static unsafe class AttentionRowMath
     /// </summary>
     public static void SoftmaxBackwardInPlace(float* dRow, float* p, int n, float scale)
     {
-        Vector<float> vdot = default;
-        var d = 0;
-        for (; d + Width <= n; d += Width)
-            vdot = Vector.FusedMultiplyAdd(Vector.Load(p + d), Vector.Load(dRow + d), vdot);
-        var dot = Vector.Sum(vdot);
-        for (; d < n; d++)
-            dot += p[d] * dRow[d];
+        var dot = Dot(p, dRow, n);
         var vexpected = new Vector<float>(dot);
         var vscale = new Vector<float>(scale);
-        for (d = 0; d + Width <= n; d += Width)
+        var d = 0;
+        for (; d + Width <= n; d += Width)
             ((Vector.Load(dRow + d) - vexpected) * Vector.Load(p + d) * vscale).Store(dRow + d);
         for (; d < n; d++)
             dRow[d] = (dRow[d] - dot) * p[d] * scale;

@@ -38,21 +38,9 @@ public class CausalAttentionBackwardTests
 
     private static void AssertGradient(double[] x, float[] gradient, Func<double> loss, int sampleEvery)
     {
-        var count = (x.Length + sampleEvery - 1) / sampleEvery;
-        var expected = new double[count];
-        var actual = new float[count];
-        for (var n = 0; n < count; n++)
-        {
-            var i = n * sampleEvery;
-            var saved = x[i];
-            x[i] = saved + Step;
-            var up = loss();
-            x[i] = saved - Step;
-            var down = loss();
-            x[i] = saved;
-            expected[n] = (up - down) / (2 * Step);
-            actual[n] = gradient[i];
-        }
+        var expected = FiniteDifferences.Central(x, loss, Step, sampleEvery);
+        var actual = new float[expected.Length];
+        for (var n = 0; n < actual.Length; n++) actual[n] = gradient[n * sampleEvery];
         TestArrays.AssertClose(expected, actual);
     }
 

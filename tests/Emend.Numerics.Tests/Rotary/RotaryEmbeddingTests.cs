@@ -1,5 +1,4 @@
 using Emend.Numerics;
-using Emend.Numerics.Tests.Attention;
 
 namespace Emend.Numerics.Tests.Rotary;
 
@@ -91,17 +90,7 @@ public class RotaryEmbeddingTests
             var y = RotaryReference.Rotate(x, positions, Heads, headDim, rotaryDim, theta, layout, hfAngles: true);
             return y.Select((value, i) => value * upstream[i]).Sum();
         }
-        var expected = new double[x.Length];
-        for (var i = 0; i < x.Length; i++)
-        {
-            var saved = x[i];
-            x[i] = saved + step;
-            var up = Loss();
-            x[i] = saved - step;
-            var down = Loss();
-            x[i] = saved;
-            expected[i] = (up - down) / (2 * step);
-        }
+        var expected = FiniteDifferences.Central(x, Loss, step);
 
         var gradient = (float[])upstream.Clone();
         new RotaryEmbedding(headDim, rotaryDim, theta, layout).ApplyBackward(gradient, positions, Heads);

@@ -1,4 +1,4 @@
-namespace Emend.Numerics.Tests.Attention;
+namespace Emend.Numerics.Tests;
 
 /// <summary>
 /// Seeded random inputs and the comparison rule of the HF fixtures' README, |a−b| ≤ rtol·|b| + atol·max|b|: a pure

@@ -76,11 +76,29 @@ public static class HfConfig
         Refuse(f, "add_cross_attention", f.Bool("add_cross_attention", false), "cross-attention");
         Refuse(f, "scale_attn_by_inverse_layer_idx", f.Bool("scale_attn_by_inverse_layer_idx", false), "per-layer attention scaling");
         Refuse(f, "scale_attn_weights", !f.Bool("scale_attn_weights", true), "unscaled attention scores");
+        return Gpt2Fields(f, "gpt2", tiedByDefault: true);
+    }
+
+    /// <summary>GPT-J's config reuses GPT-2's field names; its block differs in positions, residual, biases and projections.</summary>
+    private static TransformerSpec GptJ(ConfigFields f) => Gpt2Fields(f, "gptj", tiedByDefault: false) with
+    {
+        Position = PositionScheme.Rotary,
+        Rotary = new RotarySpec(GptJRotaryDim(f), RotaryLayout.Interleaved, 10000),
+        Residual = ResidualKind.ParallelSharedNorm,
+        Biases = new BiasSpec(Qkv: false, AttentionOut: false, Mlp: true, LmHead: true),
+        QkvPacking = QkvPacking.Separate,
+        WeightOrientation = WeightOrientation.OutputByInput,
+        Names = TensorNameMap.GptJ,
+    };
+
+    /// <summary>The fields named as in GPT2Config (n_embd, n_head, n_inner, …), mapped to GPT-2's block.</summary>
+    private static TransformerSpec Gpt2Fields(ConfigFields f, string modelType, bool tiedByDefault)
+    {
         var hidden = f.PositiveInt("n_embd");
         var heads = f.PositiveInt("n_head");
         return new TransformerSpec
         {
-            ModelType = "gpt2",
+            ModelType = modelType,
             VocabSize = f.PositiveInt("vocab_size"),
             HiddenSize = hidden,
             LayerCount = f.PositiveInt("n_layer"),
@@ -97,41 +115,10 @@ public static class HfConfig
             Rotary = null,
             Residual = ResidualKind.Sequential,
             Biases = new BiasSpec(Qkv: true, AttentionOut: true, Mlp: true, LmHead: false),
-            TiedEmbeddings = f.Bool("tie_word_embeddings", true),
+            TiedEmbeddings = f.Bool("tie_word_embeddings", tiedByDefault),
             QkvPacking = QkvPacking.FusedConcatenated,
             WeightOrientation = WeightOrientation.InputByOutput,
             Names = TensorNameMap.Gpt2,
-        };
-    }
-
-    private static TransformerSpec GptJ(ConfigFields f)
-    {
-        var hidden = f.PositiveInt("n_embd");
-        var heads = f.PositiveInt("n_head");
-        var headDim = HeadDim(f, hidden, heads, "n_embd", "n_head");
-        return new TransformerSpec
-        {
-            ModelType = "gptj",
-            VocabSize = f.PositiveInt("vocab_size"),
-            HiddenSize = hidden,
-            LayerCount = f.PositiveInt("n_layer"),
-            HeadCount = heads,
-            KvHeadCount = heads,
-            HeadDim = headDim,
-            IntermediateSize = f.PositiveInt("n_inner", 4 * hidden),
-            MaxPositions = f.PositiveInt("n_positions"),
-            Norm = NormKind.LayerNorm,
-            NormEpsilon = f.PositiveDouble("layer_norm_epsilon", 1e-5),
-            Activation = Activation(f, "activation_function", "gelu_new"),
-            Mlp = MlpKind.Plain,
-            Position = PositionScheme.Rotary,
-            Rotary = new RotarySpec(GptJRotaryDim(f), RotaryLayout.Interleaved, 10000),
-            Residual = ResidualKind.ParallelSharedNorm,
-            Biases = new BiasSpec(Qkv: false, AttentionOut: false, Mlp: true, LmHead: true),
-            TiedEmbeddings = f.Bool("tie_word_embeddings", false),
-            QkvPacking = QkvPacking.Separate,
-            WeightOrientation = WeightOrientation.OutputByInput,
-            Names = TensorNameMap.GptJ,
         };
     }
 

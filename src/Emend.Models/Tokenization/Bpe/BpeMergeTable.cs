@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Emend.Models.Tokenization;
 
 /// <summary>What merging one adjacent pair of symbols gives: lower <see cref="Rank"/> merges first.</summary>
@@ -6,18 +8,53 @@ internal readonly record struct MergeRule(int Rank, int Result);
 /// <summary>
 /// The merge rules of a BPE vocabulary keyed by the pair of symbol ids packed into one <see cref="long"/>. GPT-2 ranks
 /// come from the order of <c>merges.txt</c>; sentencepiece and llama2.c rank a pair by the score of the piece it
-/// forms, so all three formats share one merge loop.
+/// forms, so all three formats share one merge loop. Lookups are the inner loop of BPE, so this is an
+/// open-addressing table with a multiplicative hash rather than a <see cref="Dictionary{TKey,TValue}"/> (whose
+/// <see cref="long.GetHashCode"/> would be left ^ right, colliding heavily for ids below 2¹⁶).
 /// </summary>
 internal sealed class BpeMergeTable
 {
-    private readonly Dictionary<long, MergeRule> rules = [];
+    private const long Empty = -1;
 
-    public int Count => rules.Count;
+    private long[] keys = NewKeys(16);
+    private MergeRule[] rules = new MergeRule[16];
+
+    public int Count { get; private set; }
 
     /// <summary>Sets the rule for (left, right); a later rule for the same pair replaces the earlier one, as in HF.</summary>
-    public void Set(int left, int right, MergeRule rule) => rules[Key(left, right)] = rule;
+    public void Set(int left, int right, MergeRule rule)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(left);
+        ArgumentOutOfRangeException.ThrowIfNegative(right);
+        if (2 * (Count + 1) > keys.Length) Grow();
+        var key = Key(left, right);
+        var slot = Find(keys, key);
+        if (keys[slot] == Empty)
+        {
+            keys[slot] = key;
+            Count++;
+        }
+        rules[slot] = rule;
+    }
 
-    public bool TryGet(int left, int right, out MergeRule rule) => rules.TryGetValue(Key(left, right), out rule);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGet(int left, int right, out MergeRule rule)
+    {
+        var slot = Find(keys, Key(left, right));
+        rule = rules[slot];
+        return keys[slot] != Empty;
+    }
+
+    /// <summary>
+    /// Ranks scores so that the highest score gets rank 0 and equal scores share a rank (the merge loop then takes
+    /// the leftmost pair, as sentencepiece and llama2.c do).
+    /// </summary>
+    public static Dictionary<float, int> RanksByDescendingScore(IEnumerable<float> scores)
+    {
+        var ranks = new Dictionary<float, int>();
+        foreach (var score in scores.Distinct().OrderByDescending(s => s)) ranks[score] = ranks.Count;
+        return ranks;
+    }
 
     /// <summary>
     /// Builds the table of an HF merge list, rank = position. Every merge must name two vocabulary tokens whose
@@ -40,14 +77,34 @@ internal sealed class BpeMergeTable
 
     private static long Key(int left, int right) => ((long)left << 32) | (uint)right;
 
-    /// <summary>
-    /// Ranks scores so that the highest score gets rank 0 and equal scores share a rank (the merge loop then takes
-    /// the leftmost pair, as sentencepiece and llama2.c do).
-    /// </summary>
-    public static Dictionary<float, int> RanksByDescendingScore(IEnumerable<float> scores)
+    /// <summary>The slot holding <paramref name="key"/>, or the empty slot where it would go (linear probing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Find(long[] keys, long key)
     {
-        var ranks = new Dictionary<float, int>();
-        foreach (var score in scores.Distinct().OrderByDescending(s => s)) ranks[score] = ranks.Count;
-        return ranks;
+        var mask = keys.Length - 1;
+        var slot = (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> 32) & mask;
+        while (keys[slot] != key && keys[slot] != Empty) slot = (slot + 1) & mask;
+        return slot;
+    }
+
+    private void Grow()
+    {
+        var (oldKeys, oldRules) = (keys, rules);
+        keys = NewKeys(oldKeys.Length * 2);
+        rules = new MergeRule[oldKeys.Length * 2];
+        for (var i = 0; i < oldKeys.Length; i++)
+        {
+            if (oldKeys[i] == Empty) continue;
+            var slot = Find(keys, oldKeys[i]);
+            keys[slot] = oldKeys[i];
+            rules[slot] = oldRules[i];
+        }
+    }
+
+    private static long[] NewKeys(int capacity)
+    {
+        var keys = new long[capacity];
+        Array.Fill(keys, Empty);
+        return keys;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Emend.Models.Tokenization;
 
@@ -9,6 +10,7 @@ namespace Emend.Models.Tokenization;
 /// the reference implementations (which give the same result: the heap order is exactly "lowest rank, then
 /// leftmost"). A popped candidate is re-validated against the current neighbours, which makes stale entries harmless.
 /// </summary>
+[SkipLocalsInit]
 internal static class BpeMerger
 {
     private const int StackSymbols = 64;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Emend.Models.Tokenization;
@@ -12,18 +13,23 @@ namespace Emend.Models.Tokenization;
 /// <param name="SplitAtWordMarker">Allow splitting input before each run of <c>▁</c> when no token could span such a
 /// point; the result is then provably the same and the pieces hit the cache.</param>
 /// <param name="CacheCapacity">Words remembered by the cache; 0 disables it.</param>
+/// <param name="ByteLevel">Words are text whose UTF-8 bytes are the initial symbols, each the token spelling that byte
+/// in <see cref="ByteLevelAlphabet"/> (GPT-2); otherwise each character is a symbol.</param>
 internal sealed record BpeModelSettings(
     int? UnknownId,
     bool FuseUnknown,
     int[]? ByteFallbackIds,
     bool IgnoreMerges,
     bool SplitAtWordMarker,
-    int CacheCapacity);
+    int CacheCapacity,
+    bool ByteLevel = false);
 
 /// <summary>
-/// A BPE vocabulary and its merges applied to one pre-tokenized word: characters become their one-character tokens
-/// (or byte pieces, or the unknown id), then <see cref="BpeMerger"/> merges them. Results are cached per word.
+/// A BPE vocabulary and its merges applied to one pre-tokenized word: characters (or, byte-level, UTF-8 bytes) become
+/// their one-symbol tokens (or byte pieces, or the unknown id), then <see cref="BpeMerger"/> merges them. Results are
+/// cached per word, keyed by the word as given, so a byte-level cache hit costs no UTF-8 conversion.
 /// </summary>
+[SkipLocalsInit]
 internal sealed class BpeModel
 {
     /// <summary>sentencepiece's word-start marker (U+2581), which HF's Metaspace also uses.</summary>
@@ -33,6 +39,7 @@ internal sealed class BpeModel
 
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> vocabulary;
     private readonly int[] bmpIds;
+    private readonly int[] byteLevelIds;
     private readonly BpeMergeTable merges;
     private readonly BpeModelSettings settings;
     private readonly WordCache cache;
@@ -50,6 +57,8 @@ internal sealed class BpeModel
         Array.Fill(bmpIds, -1);
         foreach (var (token, id) in vocabulary)
             if (token.Length == 1 && !char.IsSurrogate(token[0])) bmpIds[token[0]] = id;
+        byteLevelIds = new int[256];
+        for (var b = 0; b < 256; b++) byteLevelIds[b] = bmpIds[ByteLevelAlphabet.ByteToChar[b]];
         splitAtWordMarker = settings.SplitAtWordMarker && !vocabulary.Keys.Any(SpansWordStart);
     }
 
@@ -74,14 +83,14 @@ internal sealed class BpeModel
     private void EncodeWord(ReadOnlySpan<char> word, List<int> ids)
     {
         if (word.IsEmpty) return;
-        if (settings.IgnoreMerges && vocabulary.TryGetValue(word, out var whole))
-        {
-            ids.Add(whole);
-            return;
-        }
         if (cache.TryGet(word, out var cached))
         {
-            ids.AddRange(cached);
+            CollectionExtensions.AddRange(ids, cached);
+            return;
+        }
+        if (settings.IgnoreMerges && vocabulary.TryGetValue(settings.ByteLevel ? ByteLevelSpelling(word) : word, out var whole))
+        {
+            ids.Add(whole);
             return;
         }
 
@@ -89,11 +98,11 @@ internal sealed class BpeModel
         var symbols = word.Length <= StackChars ? stackalloc int[3 * StackChars] : (rented = ArrayPool<int>.Shared.Rent(3 * word.Length));
         try
         {
-            var count = SplitIntoSymbols(word, symbols);
+            var count = settings.ByteLevel ? SplitIntoBytes(word, symbols) : SplitIntoSymbols(word, symbols);
             count = BpeMerger.Merge(symbols[..count], merges);
             var result = symbols[..count];
-            ids.AddRange(result);
-            cache.Add(word, result.ToArray());
+            CollectionExtensions.AddRange(ids, result);
+            cache.Add(word, result);
         }
         finally
         {
@@ -143,6 +152,37 @@ internal sealed class BpeModel
             i += width;
         }
         return count;
+    }
+
+    /// <summary>Byte-level symbols: the token of each UTF-8 byte (the unknown id where the vocabulary lacks one).</summary>
+    private int SplitIntoBytes(ReadOnlySpan<char> word, Span<int> symbols)
+    {
+        byte[]? rented = null;
+        var bytes = word.Length <= StackChars ? stackalloc byte[3 * StackChars] : (rented = ArrayPool<byte>.Shared.Rent(3 * word.Length));
+        try
+        {
+            var count = Encoding.UTF8.GetBytes(word, bytes);
+            for (var i = 0; i < count; i++)
+            {
+                var id = byteLevelIds[bytes[i]];
+                symbols[i] = id >= 0 ? id : settings.UnknownId ?? throw new ArgumentException($"byte 0x{bytes[i]:X2} has no token and the tokenizer has no unknown token");
+            }
+            return count;
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The byte-level spelling of a word (its UTF-8 bytes in <see cref="ByteLevelAlphabet"/> characters).</summary>
+    private static string ByteLevelSpelling(ReadOnlySpan<char> word)
+    {
+        var bytes = Encoding.UTF8.GetBytes(word.ToArray());
+        return string.Create(bytes.Length, bytes, static (destination, source) =>
+        {
+            for (var i = 0; i < source.Length; i++) destination[i] = ByteLevelAlphabet.ByteToChar[source[i]];
+        });
     }
 
     private bool TryAppendBytePieces(ReadOnlySpan<char> character, Span<int> symbols, ref int count)

@@ -34,9 +34,10 @@ internal sealed class WordCache
         return bySpan.TryGetValue(word, out ids);
     }
 
-    public void Add(ReadOnlySpan<char> word, int[] ids)
+    /// <summary>Remembers the ids of <paramref name="word"/> (copied) unless the cache is full.</summary>
+    public void Add(ReadOnlySpan<char> word, ReadOnlySpan<int> ids)
     {
         if (word.Length > MaxWordLength || Volatile.Read(ref count) >= capacity) return;
-        if (bySpan.TryAdd(word, ids)) Interlocked.Increment(ref count);
+        if (bySpan.TryAdd(word, ids.ToArray())) Interlocked.Increment(ref count);
     }
 }

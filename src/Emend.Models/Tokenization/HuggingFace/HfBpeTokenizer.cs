@@ -36,7 +36,8 @@ public sealed class HfBpeTokenizer : Tokenizer
             definition.ByteFallback ? BytePieceIds(definition.Vocabulary) : null,
             definition.IgnoreMerges,
             SplitAtWordMarker: definition.PreTokenizer is not ByteLevelPreTokenizer,
-            settings.WordCacheCapacity));
+            settings.WordCacheCapacity,
+            ByteLevel: definition.PreTokenizer is ByteLevelPreTokenizer));
         normalizers = definition.Normalizers;
         preTokenizer = definition.PreTokenizer;
         decoders = definition.Decoders;

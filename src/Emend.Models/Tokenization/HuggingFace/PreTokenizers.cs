@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text;
-
 namespace Emend.Models.Tokenization;
 
 /// <summary>An HF <c>pre_tokenizer</c>: cuts a piece of text into words and hands each to the BPE model.</summary>
@@ -20,46 +17,24 @@ internal sealed record WholeTextPreTokenizer : PreTokenizer
 }
 
 /// <summary>
-/// HF <c>ByteLevel</c> (GPT-2): optional leading space, the GPT-2 split, then each word's UTF-8 bytes written in
-/// <see cref="ByteLevelAlphabet"/> characters.
+/// HF <c>ByteLevel</c> (GPT-2): optional leading space, then the GPT-2 split. The model reads each word as UTF-8
+/// bytes (<see cref="BpeModelSettings.ByteLevel"/>), so no byte-level string is built here.
 /// </summary>
 internal sealed record ByteLevelPreTokenizer(bool AddPrefixSpace, bool UseRegex) : PreTokenizer
 {
-    private const int StackBytes = 512;
-
     public override void EncodeWords(ReadOnlySpan<char> text, int offset, BpeModel model, List<int> ids)
     {
         if (AddPrefixSpace && !text.StartsWith(' ')) text = string.Concat(" ", text);
         if (!UseRegex)
         {
-            EncodeWord(text, model, ids);
+            model.Encode(text, ids);
             return;
         }
         for (var start = 0; start < text.Length;)
         {
             var length = Gpt2PreTokenizer.NextLength(text, start);
-            EncodeWord(text.Slice(start, length), model, ids);
+            model.Encode(text.Slice(start, length), ids);
             start += length;
-        }
-    }
-
-    private static void EncodeWord(ReadOnlySpan<char> word, BpeModel model, List<int> ids)
-    {
-        var maxBytes = Encoding.UTF8.GetMaxByteCount(word.Length);
-        byte[]? rentedBytes = null;
-        char[]? rentedChars = null;
-        var bytes = maxBytes <= StackBytes ? stackalloc byte[StackBytes] : (rentedBytes = ArrayPool<byte>.Shared.Rent(maxBytes));
-        var chars = maxBytes <= StackBytes ? stackalloc char[StackBytes] : (rentedChars = ArrayPool<char>.Shared.Rent(maxBytes));
-        try
-        {
-            var count = Encoding.UTF8.GetBytes(word, bytes);
-            for (var i = 0; i < count; i++) chars[i] = ByteLevelAlphabet.ByteToChar[bytes[i]];
-            model.Encode(chars[..count], ids);
-        }
-        finally
-        {
-            if (rentedBytes is not null) ArrayPool<byte>.Shared.Return(rentedBytes);
-            if (rentedChars is not null) ArrayPool<char>.Shared.Return(rentedChars);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Emend.Models.Tokenization;
 
@@ -10,6 +11,7 @@ namespace Emend.Models.Tokenization;
 /// <c>transformers.LlamaTokenizer</c> on top: special tokens matched in text, BOS added, and the
 /// <see cref="TokenizerOptions.Legacy"/> handling of the word-start marker.
 /// </summary>
+[SkipLocalsInit]
 public sealed partial class SentencePieceBpeTokenizer : Tokenizer
 {
     private const int StackChars = 256;

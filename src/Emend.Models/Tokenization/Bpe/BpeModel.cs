@@ -10,8 +10,9 @@ namespace Emend.Models.Tokenization;
 /// <param name="ByteFallbackIds">The ids of <c>&lt;0x00&gt;</c>..<c>&lt;0xFF&gt;</c> (-1 where absent), used for the UTF-8
 /// bytes of a character with no token; null disables byte fallback. A character with any byte missing is unknown.</param>
 /// <param name="IgnoreMerges">A word that is itself a token is emitted whole (HF <c>ignore_merges</c>).</param>
-/// <param name="SplitAtWordMarker">Allow splitting input before each run of <c>▁</c> when no token could span such a
-/// point; the result is then provably the same and the pieces hit the cache.</param>
+/// <param name="SplitAtWordMarker">Allow splitting input before each run of <c>▁</c> when <c>▁</c> is a token and no
+/// token could span such a point (no merge can then cross it, so the result is the same) and the pieces hit the
+/// cache; sentencepiece models run BPE over the whole text otherwise.</param>
 /// <param name="CacheCapacity">Words remembered by the cache; 0 disables it.</param>
 /// <param name="ByteLevel">Words are text whose UTF-8 bytes are the initial symbols, each the token spelling that byte
 /// in <see cref="ByteLevelAlphabet"/> (GPT-2); otherwise each character is a symbol.</param>
@@ -59,7 +60,7 @@ internal sealed class BpeModel
             if (token.Length == 1 && !char.IsSurrogate(token[0])) bmpIds[token[0]] = id;
         byteLevelIds = new int[256];
         for (var b = 0; b < 256; b++) byteLevelIds[b] = bmpIds[ByteLevelAlphabet.ByteToChar[b]];
-        splitAtWordMarker = settings.SplitAtWordMarker && !vocabulary.Keys.Any(SpansWordStart);
+        splitAtWordMarker = settings.SplitAtWordMarker && bmpIds[WordMarker] >= 0 && !vocabulary.Keys.Any(SpansWordStart);
     }
 
     /// <summary>Appends the ids of <paramref name="word"/>.</summary>

@@ -23,6 +23,7 @@ public sealed class Llama2cTokenizer : Tokenizer
 
     private readonly byte[][] tokenBytes;
     private readonly string[] tokens;
+    private readonly string[] texts;
     private readonly float[] scores;
     private readonly Dictionary<string, int> tokenToId = new(StringComparer.Ordinal);
     private readonly BpeMergeTable merges = new();
@@ -37,6 +38,7 @@ public sealed class Llama2cTokenizer : Tokenizer
         this.scores = scores;
         MaxTokenLength = maxTokenLength;
         tokens = tokenBytes.Select(b => Encoding.Latin1.GetString(b)).ToArray();
+        texts = tokenBytes.Select(b => Encoding.UTF8.GetString(b)).ToArray();
         for (var id = 0; id < tokens.Length; id++) tokenToId.TryAdd(tokens[id], id);
         dummyPrefixId = tokenToId.TryGetValue(" ", out var space)
             ? space
@@ -80,7 +82,7 @@ public sealed class Llama2cTokenizer : Tokenizer
     /// <summary>The merge score of each token.</summary>
     public IReadOnlyList<float> Scores => scores;
 
-    public override string? IdToToken(int id) => (uint)id < (uint)tokens.Length ? Encoding.UTF8.GetString(tokenBytes[id]) : null;
+    public override string? IdToToken(int id) => (uint)id < (uint)texts.Length ? texts[id] : null;
 
     public override int? TokenToId(string token) => tokenToId.TryGetValue(Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(token)), out var id) ? id : null;
 

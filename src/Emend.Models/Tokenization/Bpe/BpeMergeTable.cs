@@ -19,20 +19,20 @@ internal sealed class BpeMergeTable
     private long[] keys = NewKeys(16);
     private MergeRule[] rules = new MergeRule[16];
 
-    public int Count { get; private set; }
+    private int count;
 
     /// <summary>Sets the rule for (left, right); a later rule for the same pair replaces the earlier one, as in HF.</summary>
     public void Set(int left, int right, MergeRule rule)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(left);
         ArgumentOutOfRangeException.ThrowIfNegative(right);
-        if (2 * (Count + 1) > keys.Length) Grow();
+        if (2 * (count + 1) > keys.Length) Grow();
         var key = Key(left, right);
         var slot = Find(keys, key);
         if (keys[slot] == Empty)
         {
             keys[slot] = key;
-            Count++;
+            count++;
         }
         rules[slot] = rule;
     }

@@ -6,12 +6,6 @@ namespace Emend.Models.Tokenization;
 internal abstract record DecoderStep
 {
     public abstract void Apply(List<string> tokens);
-
-    /// <summary>The <c>&lt;0xXX&gt;</c> byte piece value, or -1.</summary>
-    public static int ParseBytePiece(string token) =>
-        token.Length == 6 && token.StartsWith("<0x", StringComparison.Ordinal) && token[5] == '>'
-        && byte.TryParse(token.AsSpan(3, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var value)
-            ? value : -1;
 }
 
 /// <summary>
@@ -67,7 +61,7 @@ internal sealed record ByteFallbackDecoder : DecoderStep
         var pending = new List<byte>();
         foreach (var token in tokens)
         {
-            var value = ParseBytePiece(token);
+            var value = BytePiece.Parse(token);
             if (value >= 0)
             {
                 pending.Add((byte)value);

@@ -130,7 +130,7 @@ public sealed class HfBpeTokenizer : Tokenizer
     private static int[] BytePieceIds(Dictionary<string, int> vocabulary)
     {
         var ids = new int[256];
-        for (var b = 0; b < 256; b++) ids[b] = vocabulary.TryGetValue($"<0x{b:X2}>", out var id) ? id : -1;
+        for (var b = 0; b < 256; b++) ids[b] = vocabulary.TryGetValue(BytePiece.Format(b), out var id) ? id : -1;
         return ids;
     }
 }

@@ -135,7 +135,7 @@ public sealed class Llama2cTokenizer : Tokenizer
             {
                 var piece = tokenBytes[id].AsSpan();
                 if (previous == BosId && piece.Length > 0 && piece[0] == (byte)' ') piece = piece[1..];
-                var value = DecoderStep.ParseBytePiece(tokens[id]);
+                var value = BytePiece.Parse(tokens[id]);
                 if (value >= 0) bytes.Add((byte)value);
                 else bytes.AddRange(piece);
             }

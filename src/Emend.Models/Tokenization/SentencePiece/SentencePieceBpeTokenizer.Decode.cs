@@ -63,7 +63,7 @@ public sealed partial class SentencePieceBpeTokenizer
             var type = model.Pieces[id].Type;
             if (type == SentencePieceType.Byte)
             {
-                bytes.Add((byte)DecoderStep.ParseBytePiece(piece));
+                bytes.Add((byte)BytePiece.Parse(piece));
                 continue;
             }
             AppendBytes(bytes, text);

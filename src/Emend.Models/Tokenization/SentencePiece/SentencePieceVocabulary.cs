@@ -44,10 +44,10 @@ internal sealed class SentencePieceVocabulary
         ByteIds = new int[256];
         for (var b = 0; b < 256; b++)
         {
-            var found = reserved.TryGetValue($"<0x{b:X2}>", out var id) && model.Pieces[id].Type == SentencePieceType.Byte;
+            var found = reserved.TryGetValue(BytePiece.Format(b), out var id) && model.Pieces[id].Type == SentencePieceType.Byte;
             ByteIds[b] = found ? id : -1;
             if (trainer.ByteFallback && !found)
-                throw new TokenizerFormatException(sourcePath, $"byte_fallback is on but the byte piece <0x{b:X2}> is missing");
+                throw new TokenizerFormatException(sourcePath, $"byte_fallback is on but the byte piece {BytePiece.Format(b)} is missing");
         }
     }
 

@@ -38,6 +38,9 @@ internal sealed class BpeModel
 
     private const int StackChars = 128;
 
+    /// <summary>Words this short are merged directly: one merge-table probe is cheaper than a cache lookup.</summary>
+    private const int UncachedWordLength = 2;
+
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> vocabulary;
     private readonly int[] bmpIds;
     private readonly int[] byteLevelIds;
@@ -84,7 +87,8 @@ internal sealed class BpeModel
     private void EncodeWord(ReadOnlySpan<char> word, List<int> ids)
     {
         if (word.IsEmpty) return;
-        if (cache.TryGet(word, out var cached))
+        var cacheable = word.Length > UncachedWordLength;
+        if (cacheable && cache.TryGet(word, out var cached))
         {
             CollectionExtensions.AddRange(ids, cached);
             return;
@@ -103,7 +107,7 @@ internal sealed class BpeModel
             count = BpeMerger.Merge(symbols[..count], merges);
             var result = symbols[..count];
             CollectionExtensions.AddRange(ids, result);
-            cache.Add(word, result);
+            if (cacheable) cache.Add(word, result);
         }
         finally
         {

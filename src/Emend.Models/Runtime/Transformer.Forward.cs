@@ -94,6 +94,13 @@ public sealed partial class Transformer
         cache.Length += input.Length;
     }
 
+    /// <summary>One inference pass that appends to <paramref name="cache"/> (prefill or decode); logits follow via <see cref="ComputeLogits"/>.</summary>
+    internal void RunDecodeStep(in StepInput input, KeyValueCache cache)
+    {
+        _saved = null;
+        RunModel(input, cache, keepLayers: false, keepHidden: false, [], [], []);
+    }
+
     /// <summary>Logits of the given rows of the last pass into <paramref name="logits"/> ([rows, vocabulary]).</summary>
     internal void ComputeLogits(ReadOnlySpan<int> rows, Span<float> logits)
     {
@@ -280,11 +287,12 @@ public sealed partial class Transformer
         {
             var c = requests[i];
             if (c.Layer != layer) continue;
-            var (source, width) = c.Site switch
+            var width = c.Site == ActivationSite.MlpKey ? _spec.IntermediateSize : _spec.HiddenSize;
+            ReadOnlySpan<float> source = c.Site switch
             {
-                ActivationSite.MlpKey => ((ReadOnlySpan<float>)act.Key, _spec.IntermediateSize),
-                ActivationSite.MlpOutput => (act.MlpOut, _spec.HiddenSize),
-                _ => (hOut, _spec.HiddenSize),
+                ActivationSite.MlpKey => act.Key,
+                ActivationSite.MlpOutput => act.MlpOut,
+                _ => hOut,
             };
             for (var j = 0; j < c.Rows.Count; j++)
                 source.Slice(c.Rows[j] * width, width).CopyTo(captures[i].AsSpan(j * width, width));

@@ -4,8 +4,8 @@ using Emend.Numerics;
 namespace Emend.Models.Runtime;
 
 /// <summary>
-/// A causal language model run by one transformer loop whose behaviour is fixed by data (an
-/// <see cref="ArchitecturePlan"/> resolved from the checkpoint's spec), not by a subclass per architecture. It
+/// A causal language model run by one transformer loop whose behaviour is fixed by data (a
+/// <see cref="TransformerSpec"/>), not by a subclass per architecture. It
 /// computes batched forward passes (logits, hidden states, MLP keys/outputs, interventions), explicit backward passes
 /// (gradients w.r.t. interventions and any chosen parameters) and KV-cached decoding.
 /// </summary>
@@ -46,22 +46,8 @@ public sealed partial class Transformer : IDisposable
         CheckShapes();
     }
 
-    public int LayerCount => _spec.LayerCount;
-
-    public int HiddenSize => _spec.HiddenSize;
-
-    public int IntermediateSize => _spec.IntermediateSize;
-
-    public int VocabularySize => _spec.VocabSize;
-
-    public int HeadCount => _spec.HeadCount;
-
-    public int KeyValueHeadCount => _spec.KvHeadCount;
-
-    public int HeadDim => _spec.HeadDim;
-
-    /// <summary>Longest sequence the position scheme supports (learned position tables end there).</summary>
-    public int MaxPositions => _spec.MaxPositions;
+    /// <summary>The architecture: sizes, kinds and HF tensor names.</summary>
+    public TransformerSpec Spec => _spec;
 
     /// <summary>Token embedding table [vocabulary, hidden].</summary>
     public ModelParameter Embedding { get; }

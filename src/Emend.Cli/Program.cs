@@ -9,6 +9,7 @@ public static class Program
     {
         var root = new RootCommand("Emend: knowledge editing for language models");
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(InfoCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -16,6 +16,7 @@ public sealed record CheckpointSummary(
     long TensorBytes,
     long FileBytes,
     IReadOnlyList<CheckpointFileSummary> Files,
+    bool Sharded,
     SpecConformance Conformance)
 {
     /// <summary>Distinct parameters the spec implies (a tied head counted once).</summary>
@@ -37,7 +38,7 @@ public sealed record CheckpointSummary(
             .ToArray();
         return new CheckpointSummary(
             checkpoint.Location, spec, checkpoint.Tensors.Count, dtypeCounts, checkpoint.TotalElements, checkpoint.TotalTensorBytes,
-            files.Sum(f => f.Bytes), files, SpecConformance.Check(spec, checkpoint.Tensors));
+            files.Sum(f => f.Bytes), files, checkpoint.IsSharded, SpecConformance.Check(spec, checkpoint.Tensors));
     }
 }
 

@@ -21,8 +21,6 @@ public sealed partial class Transformer
     private float[] _dKeys = [];
     private float[] _dValues = [];
     private float[] _dFused = [];
-    private float[] _normWeightScratch = [];
-    private float[] _normBiasScratch = [];
 
     /// <summary>
     /// Back-propagates dLoss/dLogits (aligned with <paramref name="result"/>'s logits rows) through the forward pass
@@ -207,25 +205,14 @@ public sealed partial class Transformer
         if (gradients.Has(weight.Bias)) weight.AccumulateBiasGradient(dy, rows, gradients.Of(weight.Bias));
     }
 
-    /// <summary>dx is overwritten; the gain/bias gradients go to the requested buffers or to cleared scratch.</summary>
+    /// <summary>dx is overwritten; gain/bias gradients are added only when requested (ops skip empty spans).</summary>
     private void NormBackward(NormWeights norm, ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> mean,
         ReadOnlySpan<float> rstd, Span<float> dx, int rows, Gradients gradients)
     {
         var d = _spec.HiddenSize;
-        var dWeight = gradients.Has(norm.Weight) ? gradients.Of(norm.Weight) : Scratch(ref _normWeightScratch, d);
-        if ((_spec.Norm == NormKind.RmsNorm))
-        {
-            RmsNorm.Backward(dy, x, norm.Weight.Float32Values, rstd[..rows], dx, dWeight, d);
-            return;
-        }
-        var dBias = gradients.Has(norm.Bias) ? gradients.Of(norm.Bias) : Scratch(ref _normBiasScratch, d);
-        LayerNorm.Backward(dy, x, norm.Weight.Float32Values, mean[..rows], rstd[..rows], dx, dWeight, dBias, d);
-
-        static Span<float> Scratch(ref float[] buffer, int length)
-        {
-            var span = GrowableBuffer.Ensure(ref buffer, length);
-            span.Clear();
-            return span;
-        }
+        if (_spec.Norm == NormKind.RmsNorm)
+            RmsNorm.Backward(dy, x, norm.Weight.Float32Values, rstd[..rows], dx, gradients.Of(norm.Weight), d);
+        else
+            LayerNorm.Backward(dy, x, norm.Weight.Float32Values, mean[..rows], rstd[..rows], dx, gradients.Of(norm.Weight), gradients.Of(norm.Bias), d);
     }
 }

@@ -24,6 +24,17 @@ public sealed unsafe class ModelParameter
         if (isVector) MaterializeFloat32();
     }
 
+    /// <summary>A parameter that owns pinned float32 values (a freshly initialised model).</summary>
+    internal ModelParameter(string name, int rows, int cols, bool isVector)
+    {
+        Name = name;
+        Rows = rows;
+        Cols = cols;
+        IsVector = isVector;
+        _owned = GC.AllocateArray<float>(checked(rows * cols), pinned: true);
+        Base = new MatrixView(System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_owned)), ElementType.Float32, rows, cols, cols);
+    }
+
     /// <summary>The HF tensor name (for example <c>model.layers.1.mlp.down_proj.weight</c>).</summary>
     public string Name { get; }
 
@@ -45,8 +56,8 @@ public sealed unsafe class ModelParameter
     /// <summary>True once the base is an owned float32 array that <see cref="Values"/> may write.</summary>
     public bool IsOwnedFloat32 => _owned is not null;
 
-    /// <summary>The owned float32 values (training, finite differences); only after <see cref="MaterializeFloat32"/>.</summary>
-    public Span<float> Values => _owned ?? throw new InvalidOperationException(
+    /// <summary>The owned float32 values, row-major (training, finite differences); only after <see cref="MaterializeFloat32"/>.</summary>
+    public float[] Values => _owned ?? throw new InvalidOperationException(
         $"parameter '{Name}' is a read-only view of its checkpoint; call MaterializeFloat32 before writing it");
 
     /// <summary>The values as float32 for vectors (always owned) and float32 matrices, without copying.</summary>

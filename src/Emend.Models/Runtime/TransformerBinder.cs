@@ -15,19 +15,32 @@ internal static class TransformerBinder
     /// <param name="source">Where the tensors come from, for error messages.</param>
     public static Transformer Bind(TransformerSpec spec, Func<string, MatrixView?> tensor, IDisposable? storage, string source)
     {
-        var names = spec.Names;
         var cache = new Dictionary<string, ModelParameter>(StringComparer.Ordinal);
+        return Bind(spec, name =>
+        {
+            if (cache.TryGetValue(name, out var existing)) return existing;
+            if (tensor(name) is not { } view) return null;
+            var parameter = new ModelParameter(name, view, isVector: view.Rows == 1);
+            cache.Add(name, parameter);
+            return parameter;
+        }, storage, source);
+    }
+
+    /// <summary>Binds parameters that already exist (a newly initialised model).</summary>
+    public static Transformer Bind(TransformerSpec spec, IReadOnlyDictionary<string, ModelParameter> parameters, IDisposable? storage, string source) =>
+        Bind(spec, name => parameters.GetValueOrDefault(name), storage, source);
+
+    private static Transformer Bind(TransformerSpec spec, Func<string, ModelParameter?> lookup, IDisposable? storage, string source)
+    {
+        var names = spec.Names;
 
         ModelParameter Require(string name, bool isVector) =>
             Optional(name, isVector) ?? throw new InvalidDataException($"{source}: tensor '{name}' is missing (required by the {spec.ModelType} spec)");
         ModelParameter? Optional(string name, bool isVector)
         {
-            if (cache.TryGetValue(name, out var existing)) return existing;
-            if (tensor(name) is not { } view) return null;
-            if (isVector && view.Rows != 1)
-                throw new InvalidDataException($"{source}: tensor '{name}' should be a vector but is [{view.Rows}, {view.Cols}]");
-            var parameter = new ModelParameter(name, view, isVector);
-            cache.Add(name, parameter);
+            if (lookup(name) is not { } parameter) return null;
+            if (parameter.IsVector != isVector)
+                throw new InvalidDataException($"{source}: tensor '{name}' should be a {(isVector ? "vector" : "matrix")} but is [{parameter.Rows}, {parameter.Cols}]");
             return parameter;
         }
         NormWeights Norm(TensorRole role, int layer) => new(

@@ -10,6 +10,8 @@ public static class Program
         var root = new RootCommand("Emend: knowledge editing for language models");
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(ScoreCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

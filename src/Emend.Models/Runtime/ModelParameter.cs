@@ -131,17 +131,11 @@ public sealed unsafe class ModelParameter
                 new ReadOnlySpan<float>((float*)Base.Data + offset, Cols).CopyTo(destination);
                 break;
             case ElementType.Float16:
-                {
-                    var src = new ReadOnlySpan<Half>((Half*)Base.Data + offset, Cols);
-                    for (var i = 0; i < Cols; i++) destination[i] = (float)src[i];
-                    break;
-                }
+                HalfConversion.HalfToSingle(new ReadOnlySpan<ushort>((ushort*)Base.Data + offset, Cols), destination);
+                break;
             default:
-                {
-                    var src = new ReadOnlySpan<ushort>((ushort*)Base.Data + offset, Cols);
-                    for (var i = 0; i < Cols; i++) destination[i] = BitConverter.Int32BitsToSingle(src[i] << 16);
-                    break;
-                }
+                HalfConversion.BFloat16ToSingle(new ReadOnlySpan<ushort>((ushort*)Base.Data + offset, Cols), destination);
+                break;
         }
     }
 }

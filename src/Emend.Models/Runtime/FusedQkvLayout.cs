@@ -10,56 +10,43 @@ internal static class FusedQkvLayout
 {
     public static void Split(TransformerSpec spec, ReadOnlySpan<float> fused, Span<float> q, Span<float> k, Span<float> v, int rows)
     {
-        var qw = spec.QueryWidth;
-        var kw = spec.KvWidth;
-        var fw = spec.QueryWidth + 2 * spec.KvWidth;
-        var hd = spec.HeadDim;
-        for (var r = 0; r < rows; r++)
-        {
-            var row = fused.Slice(r * fw, fw);
-            if (spec.QkvPacking == QkvPacking.FusedPerHead)
-            {
-                for (var h = 0; h < spec.HeadCount; h++)
-                {
-                    row.Slice(3 * h * hd, hd).CopyTo(q.Slice(r * qw + h * hd, hd));
-                    row.Slice((3 * h + 1) * hd, hd).CopyTo(k.Slice(r * kw + h * hd, hd));
-                    row.Slice((3 * h + 2) * hd, hd).CopyTo(v.Slice(r * kw + h * hd, hd));
-                }
-            }
-            else
-            {
-                row[..qw].CopyTo(q.Slice(r * qw, qw));
-                row.Slice(qw, kw).CopyTo(k.Slice(r * kw, kw));
-                row.Slice(qw + kw, kw).CopyTo(v.Slice(r * kw, kw));
-            }
-        }
+        foreach (var s in Segments(spec))
+            for (var r = 0; r < rows; r++)
+                fused.Slice(r * s.FusedWidth + s.FusedOffset, s.Length)
+                    .CopyTo(Part(s.Part, q, k, v).Slice(r * s.PartWidth + s.PartOffset, s.Length));
     }
 
     /// <summary>The inverse of <see cref="Split"/> (used for gradients).</summary>
     public static void Merge(TransformerSpec spec, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> fused, int rows)
     {
+        foreach (var s in Segments(spec))
+            for (var r = 0; r < rows; r++)
+                Part(s.Part, q, k, v).Slice(r * s.PartWidth + s.PartOffset, s.Length)
+                    .CopyTo(fused.Slice(r * s.FusedWidth + s.FusedOffset, s.Length));
+    }
+
+    /// <summary>A contiguous run of one row: where it sits in the fused row and in q (0), k (1) or v (2).</summary>
+    private readonly record struct Segment(int FusedWidth, int FusedOffset, int Part, int PartWidth, int PartOffset, int Length);
+
+    private static IEnumerable<Segment> Segments(TransformerSpec spec)
+    {
         var qw = spec.QueryWidth;
         var kw = spec.KvWidth;
-        var fw = spec.QueryWidth + 2 * spec.KvWidth;
-        var hd = spec.HeadDim;
-        for (var r = 0; r < rows; r++)
+        var fw = qw + 2 * kw;
+        if (spec.QkvPacking != QkvPacking.FusedPerHead)
         {
-            var row = fused.Slice(r * fw, fw);
-            if (spec.QkvPacking == QkvPacking.FusedPerHead)
-            {
-                for (var h = 0; h < spec.HeadCount; h++)
-                {
-                    q.Slice(r * qw + h * hd, hd).CopyTo(row.Slice(3 * h * hd, hd));
-                    k.Slice(r * kw + h * hd, hd).CopyTo(row.Slice((3 * h + 1) * hd, hd));
-                    v.Slice(r * kw + h * hd, hd).CopyTo(row.Slice((3 * h + 2) * hd, hd));
-                }
-            }
-            else
-            {
-                q.Slice(r * qw, qw).CopyTo(row[..qw]);
-                k.Slice(r * kw, kw).CopyTo(row.Slice(qw, kw));
-                v.Slice(r * kw, kw).CopyTo(row.Slice(qw + kw, kw));
-            }
+            yield return new Segment(fw, 0, 0, qw, 0, qw);
+            yield return new Segment(fw, qw, 1, kw, 0, kw);
+            yield return new Segment(fw, qw + kw, 2, kw, 0, kw);
+            yield break;
         }
+        var hd = spec.HeadDim;
+        for (var h = 0; h < spec.HeadCount; h++)
+            for (var part = 0; part < 3; part++)
+                yield return new Segment(fw, (3 * h + part) * hd, part, part == 0 ? qw : kw, h * hd, hd);
     }
+
+    private static Span<float> Part(int part, Span<float> q, Span<float> k, Span<float> v) => part switch { 0 => q, 1 => k, _ => v };
+
+    private static ReadOnlySpan<float> Part(int part, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v) => part switch { 0 => q, 1 => k, _ => v };
 }

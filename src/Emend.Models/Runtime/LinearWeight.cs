@@ -43,24 +43,21 @@ public sealed class LinearWeight
     /// <summary>y[rows, out] = x[rows, in]·(W₀ + ΔW)ᵀ + b; with <paramref name="accumulate"/> the result is added to y.</summary>
     internal void Forward(ReadOnlySpan<float> x, Span<float> y, int rows, bool accumulate = false)
     {
-        if (rows == 0) return;
-        Gemm.Sgemm(Transpose.None, ForwardTranspose, rows, OutFeatures, InFeatures, 1f, x, InFeatures,
-            Weight.Base, accumulate ? 1f : 0f, y, OutFeatures);
-        if (Weight.Delta is { } delta)
-            Gemm.Sgemm(Transpose.None, ForwardTranspose, rows, OutFeatures, InFeatures, 1f, x, InFeatures,
-                delta, Weight.Cols, 1f, y, OutFeatures);
-        if (Bias is not null) AddRowVector(y, Bias.Float32Values, rows);
+        Multiply(ForwardTranspose, x, InFeatures, y, OutFeatures, rows, accumulate);
+        if (Bias is not null && rows > 0) AddRowVector(y, Bias.Float32Values, rows);
     }
 
     /// <summary>dx[rows, in] (+)= dy[rows, out]·(W₀ + ΔW).</summary>
-    internal void BackwardInput(ReadOnlySpan<float> dy, Span<float> dx, int rows, bool accumulate)
+    internal void BackwardInput(ReadOnlySpan<float> dy, Span<float> dx, int rows, bool accumulate) =>
+        Multiply(BackwardTranspose, dy, OutFeatures, dx, InFeatures, rows, accumulate);
+
+    /// <summary>c[rows, width] (+)= a[rows, depth]·op(W₀ + ΔW): one GEMM with the stored base, one more with the delta.</summary>
+    private void Multiply(Transpose transpose, ReadOnlySpan<float> a, int depth, Span<float> c, int width, int rows, bool accumulate)
     {
         if (rows == 0) return;
-        Gemm.Sgemm(Transpose.None, BackwardTranspose, rows, InFeatures, OutFeatures, 1f, dy, OutFeatures,
-            Weight.Base, accumulate ? 1f : 0f, dx, InFeatures);
+        Gemm.Sgemm(Transpose.None, transpose, rows, width, depth, 1f, a, depth, Weight.Base, accumulate ? 1f : 0f, c, width);
         if (Weight.Delta is { } delta)
-            Gemm.Sgemm(Transpose.None, BackwardTranspose, rows, InFeatures, OutFeatures, 1f, dy, OutFeatures,
-                delta, Weight.Cols, 1f, dx, InFeatures);
+            Gemm.Sgemm(Transpose.None, transpose, rows, width, depth, 1f, a, depth, delta, Weight.Cols, 1f, c, width);
     }
 
     /// <summary>Adds dL/dW (in the weight's stored layout) for one batch: dyᵀ·x for [out, in], xᵀ·dy for [in, out].</summary>

@@ -6,20 +6,22 @@ namespace Emend.Models.Runtime;
 /// Moves rows of a fused q/k/v projection to and from separate q, k and v buffers. GPT-2 lays a row out as
 /// [all q | all k | all v]; GPT-NeoX as per head [q | k | v]. Weights stay as stored: only activations move.
 /// </summary>
-internal static class FusedQkvLayout
+internal sealed class FusedQkvLayout(TransformerSpec spec)
 {
-    public static void Split(TransformerSpec spec, ReadOnlySpan<float> fused, Span<float> q, Span<float> k, Span<float> v, int rows)
+    private readonly Segment[] _segments = Segments(spec).ToArray();
+
+    public void Split(ReadOnlySpan<float> fused, Span<float> q, Span<float> k, Span<float> v, int rows)
     {
-        foreach (var s in Segments(spec))
+        foreach (var s in _segments)
             for (var r = 0; r < rows; r++)
                 fused.Slice(r * s.FusedWidth + s.FusedOffset, s.Length)
                     .CopyTo(Part(s.Part, q, k, v).Slice(r * s.PartWidth + s.PartOffset, s.Length));
     }
 
     /// <summary>The inverse of <see cref="Split"/> (used for gradients).</summary>
-    public static void Merge(TransformerSpec spec, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> fused, int rows)
+    public void Merge(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> fused, int rows)
     {
-        foreach (var s in Segments(spec))
+        foreach (var s in _segments)
             for (var r = 0; r < rows; r++)
                 Part(s.Part, q, k, v).Slice(r * s.PartWidth + s.PartOffset, s.Length)
                     .CopyTo(fused.Slice(r * s.FusedWidth + s.FusedOffset, s.Length));

@@ -166,7 +166,7 @@ public sealed partial class Transformer
         if (block.QueryKeyValue is { } fused)
         {
             var dFused = GrowableBuffer.Ensure(ref _dFused, n * FusedQkvWidth);
-            FusedQkvLayout.Merge(_spec, dq, dk, dv, dFused, n);
+            _fusedQkv.Merge(dq, dk, dv, dFused, n);
             fused.BackwardInput(dFused, da, n, daHoldsMlpPart);
             LinearGradients(fused, dFused, a, n, gradients);
         }

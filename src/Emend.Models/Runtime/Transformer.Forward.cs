@@ -199,7 +199,7 @@ public sealed partial class Transformer
         {
             var qkv = GrowableBuffer.Ensure(ref act.FusedQkv, n * FusedQkvWidth);
             fused.Forward(a, qkv, n);
-            FusedQkvLayout.Split(_spec, qkv, q, k, v, n);
+            _fusedQkv.Split(qkv, q, k, v, n);
         }
         else
         {

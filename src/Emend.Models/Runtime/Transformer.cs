@@ -20,6 +20,7 @@ public sealed partial class Transformer : IDisposable
     private readonly float _normEpsilon;
     private readonly GeluKind _geluKind;
     private readonly RotaryEmbedding? _rotary;
+    private readonly FusedQkvLayout _fusedQkv;
     private readonly IDisposable? _storage;
     private readonly Dictionary<string, ModelParameter> _parametersByName;
     private readonly Dictionary<ModelParameter, int> _parameterLayer;
@@ -40,6 +41,7 @@ public sealed partial class Transformer : IDisposable
         Head = head;
         _storage = storage;
         _rotary = spec.Rotary is { } r ? new RotaryEmbedding(spec.HeadDim, r.Dimensions, r.Theta, r.Layout) : null;
+        _fusedQkv = new FusedQkvLayout(spec);
         _parameterLayer = CollectParameters(out var ordered);
         Parameters = ordered;
         _parametersByName = ordered.ToDictionary(p => p.Name, StringComparer.Ordinal);

@@ -77,6 +77,8 @@ public sealed partial class Transformer
     {
         var rows = input.Rows;
         var d = _spec.HiddenSize;
+        if (_spec.SlidingWindow is { } window && cache.Length + input.Length > window)
+            throw new NotSupportedException($"{cache.Length + input.Length} positions exceed the model's sliding attention window of {window}; only full causal attention is implemented");
         EnsureLayerBuffers(keepLayers ? _spec.LayerCount : 1, keepHidden ? _spec.LayerCount + 1 : 2, rows * d);
         Embed(input, _hidden[0].AsSpan(0, rows * d));
         for (var l = 0; l < _spec.LayerCount; l++)

@@ -1,0 +1,44 @@
+namespace Emend.Numerics.Lanes;
+
+/// <summary>
+/// One SIMD register of float64 lanes: the partner of <see cref="IFloatLanes{TSelf,TWide}"/> for sums that must not
+/// lose float32 precision over long rows and for the float64 error function.
+/// </summary>
+internal interface IDoubleLanes<TSelf>
+    where TSelf : struct, IDoubleLanes<TSelf>
+{
+    static abstract int Count { get; }
+
+    static abstract TSelf Create(double value);
+
+    static abstract TSelf Load(ref readonly double source, nuint offset);
+
+    void Store(ref double destination, nuint offset);
+
+    static abstract TSelf operator +(TSelf left, TSelf right);
+
+    static abstract TSelf operator -(TSelf left, TSelf right);
+
+    static abstract TSelf operator *(TSelf left, TSelf right);
+
+    static abstract TSelf operator /(TSelf left, TSelf right);
+
+    static abstract TSelf operator -(TSelf value);
+
+    static abstract TSelf MultiplyAdd(TSelf left, TSelf right, TSelf addend);
+
+    static abstract TSelf Exp(TSelf value);
+
+    static abstract TSelf Abs(TSelf value);
+
+    static abstract TSelf LessThan(TSelf left, TSelf right);
+
+    static abstract TSelf EqualTo(TSelf left, TSelf right);
+
+    static abstract TSelf Select(TSelf mask, TSelf whenTrue, TSelf whenFalse);
+
+    /// <summary>Sum across the lanes.</summary>
+    double Sum();
+
+    double ToScalar();
+}

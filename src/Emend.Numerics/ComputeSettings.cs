@@ -29,4 +29,21 @@ public static class ComputeSettings
             _backend = value;
         }
     }
+
+    private static SimdWidth? _forcedSimdWidth;
+
+    /// <summary>
+    /// Forces the kernels onto one register width (null: the widest the hardware accelerates). Internal because it
+    /// exists to test and measure the narrower fallbacks on a wide machine, not as a tuning knob.
+    /// </summary>
+    internal static SimdWidth? ForcedSimdWidth
+    {
+        get => _forcedSimdWidth;
+        set
+        {
+            if (value is { } width && !Enum.IsDefined(width))
+                throw new ArgumentOutOfRangeException(nameof(value), width, "unknown SIMD width");
+            _forcedSimdWidth = value;
+        }
+    }
 }

@@ -1,0 +1,96 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Emend.Numerics;
+
+/// <summary>
+/// Copies blocks of op(A) and op(B) into the panel layouts the micro-kernels stream (see
+/// <see cref="IGemmMicroKernel{T}"/>), zero-padding partial panels so that edge tiles need no special kernel.
+/// This is also where transposes are resolved and 16-bit B elements are widened, so a kernel only ever sees T.
+/// </summary>
+internal static unsafe class GemmPacking<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>op(A)[i0.., p0..] (mc × kc) → panels of <paramref name="mr"/> rows, each kc columns of mr values.</summary>
+    public static void PackA(T* destination, in GemmOperand<T> a, int i0, int p0, int mc, int kc, int mr)
+    {
+        for (var ir = 0; ir < mc; ir += mr, destination += (nint)kc * mr)
+        {
+            var rows = Math.Min(mr, mc - ir);
+            if (a.Transposed)
+            {
+                for (var p = 0; p < kc; p++)
+                {
+                    var source = a.At(i0 + ir, p0 + p);
+                    var panelColumn = destination + (nint)p * mr;
+                    for (var r = 0; r < rows; r++) panelColumn[r] = source[r];
+                    for (var r = rows; r < mr; r++) panelColumn[r] = T.Zero;
+                }
+            }
+            else
+            {
+                for (var r = 0; r < rows; r++)
+                {
+                    var source = a.At(i0 + ir + r, p0);
+                    for (var p = 0; p < kc; p++) destination[(nint)p * mr + r] = source[p];
+                }
+                for (var r = rows; r < mr; r++)
+                    for (var p = 0; p < kc; p++) destination[(nint)p * mr + r] = T.Zero;
+            }
+        }
+    }
+
+    /// <summary>
+    /// op(B)[p0.., j0..] (kc × nc) → panels of <paramref name="nr"/> columns, each kc rows of nr values.
+    /// <paramref name="widened"/> holds nr × kc floats when B is 16-bit and transposed.
+    /// </summary>
+    public static void PackB(T* destination, in GemmOperand<T> b, int p0, int j0, int kc, int nc, int nr, SimdWidth width, float* widened)
+    {
+        for (var jr = 0; jr < nc; jr += nr, destination += (nint)kc * nr)
+        {
+            var cols = Math.Min(nr, nc - jr);
+            if (b.Transposed)
+                PackTransposedPanel(destination, b, p0, j0 + jr, kc, cols, nr, width, widened);
+            else
+                PackPanel(destination, b, p0, j0 + jr, kc, cols, nr, width);
+        }
+    }
+
+    /// <summary>Row p of op(B) is contiguous in memory: copy (or widen) it, then pad.</summary>
+    private static void PackPanel(T* destination, in GemmOperand<T> b, int p0, int j, int kc, int cols, int nr, SimdWidth width)
+    {
+        for (var p = 0; p < kc; p++, destination += nr)
+        {
+            if (b.HalfFormat is { } format)
+                HalfConversion.Widen(format, b.HalfAt(p0 + p, j), (float*)destination, cols, width);
+            else
+                Unsafe.CopyBlockUnaligned(destination, b.At(p0 + p, j), (uint)(cols * sizeof(T)));
+            for (var c = cols; c < nr; c++) destination[c] = T.Zero;
+        }
+    }
+
+    /// <summary>Column j of op(B) is a stored row, contiguous along p: transpose it into the panel.</summary>
+    private static void PackTransposedPanel(T* destination, in GemmOperand<T> b, int p0, int j, int kc, int cols, int nr, SimdWidth width, float* widened)
+    {
+        T* source;
+        nint sourceStride;
+        if (b.HalfFormat is { } format)
+        {
+            for (var c = 0; c < cols; c++)
+                HalfConversion.Widen(format, b.HalfAt(p0, j + c), widened + (nint)c * kc, kc, width);
+            source = (T*)widened;
+            sourceStride = kc;
+        }
+        else
+        {
+            source = b.At(p0, j);
+            sourceStride = b.LeadingDimension;
+        }
+        for (var c = 0; c < cols; c++)
+        {
+            var row = source + c * sourceStride;
+            for (var p = 0; p < kc; p++) destination[(nint)p * nr + c] = row[p];
+        }
+        for (var c = cols; c < nr; c++)
+            for (var p = 0; p < kc; p++) destination[(nint)p * nr + c] = T.Zero;
+    }
+}

@@ -6,7 +6,7 @@ namespace Emend.Numerics.LinearAlgebra;
 /// Managed Cholesky factorization A = L·Lᵀ of a row-major matrix, in place, lower triangle. Left-looking by block
 /// column: one GEMM brings the whole block column (diagonal block and panel below it) up to date with the columns
 /// already factored, the diagonal block is factored unblocked, and the panel is solved against it (TRSM). All O(n³)
-/// work except the diagonal blocks therefore runs in <see cref="Gemm.Dgemm"/>.
+/// work except the diagonal blocks therefore runs in <c>Gemm.Dgemm</c>.
 /// </summary>
 internal static class CholeskyKernel
 {

@@ -77,10 +77,5 @@ internal static unsafe class OpenBlasLapack
     }
 
     /// <summary>Keeps OpenBLAS's thread pool at <see cref="ComputeSettings.ThreadCount"/> so both backends use the same cores.</summary>
-    private static void ApplyThreadCount()
-    {
-        var setThreads = OpenBlasLibrary.GetExport("openblas_set_num_threads");
-        if (setThreads != 0)
-            ((delegate* unmanaged<int, void>)setThreads)(ComputeSettings.ThreadCount);
-    }
+    private static void ApplyThreadCount() => OpenBlasGemm.SetThreads(ComputeSettings.ThreadCount);
 }

@@ -5,7 +5,7 @@ namespace Emend.Numerics.LinearAlgebra;
 /// <summary>
 /// Eigendecomposition of symmetric float64 matrices (AlphaEdit's null space of a covariance, d up to 16384):
 /// blocked Householder tridiagonalization, divide and conquer on the tridiagonal matrix, and a blocked (compact WY)
-/// back-transformation, so that the O(n³) work runs in <see cref="Gemm.Dgemm"/> apart from the memory-bound
+/// back-transformation, so that the O(n³) work runs in <c>Gemm.Dgemm</c> apart from the memory-bound
 /// matrix–vector products of the reduction. With <see cref="ComputeSettings.Backend"/> = OpenBLAS it calls <c>dsyevd_</c>.
 /// </summary>
 public static class SymmetricEigen

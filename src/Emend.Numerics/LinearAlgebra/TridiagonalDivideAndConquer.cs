@@ -251,16 +251,8 @@ internal static class TridiagonalDivideAndConquer
 
     /// <summary>target (rows × count) = q (rows × inner, leading dimension count) · u (inner × count); zero when inner is 0.</summary>
     private static void MultiplyInto(ReadOnlySpan<double> q, ReadOnlySpan<double> u, int count, int rows, int inner,
-        Span<double> target, int ldTarget)
-    {
-        if (inner == 0)
-        {
-            for (var r = 0; r < rows; r++)
-                target.Slice(r * ldTarget, count).Clear();
-            return;
-        }
+        Span<double> target, int ldTarget) =>
         Gemm.Dgemm(Transpose.None, Transpose.None, rows, count, inner, 1.0, q, count, u, count, 0.0, target, ldTarget);
-    }
 
     /// <summary>
     /// The weights ẑ for which the computed roots are the exact eigenvalues of D + ρ·ẑ·ẑᵀ (Gu–Eisenstat, via the

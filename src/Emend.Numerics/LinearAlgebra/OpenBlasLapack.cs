@@ -29,18 +29,24 @@ internal static unsafe class OpenBlasLapack
     /// <summary>Solves A·X = B for a factor from <see cref="FactorLower"/>; B is row-major n × count, overwritten with X.</summary>
     public static void SolveLower(ReadOnlySpan<double> factor, int n, Span<double> b, int count)
     {
-        var potrs = (delegate* unmanaged<byte*, int*, int*, double*, int*, double*, int*, int*, nuint, void>)OpenBlasLibrary.RequireExport("dpotrs_");
-        ApplyThreadCount();
         var columnMajor = GC.AllocateUninitializedArray<double>(b.Length);
         DenseTranspose.Transpose(b, n, count, columnMajor);
+        SolveLowerColumnMajor(factor, n, columnMajor, count);
+        DenseTranspose.Transpose(columnMajor, count, n, b);
+    }
+
+    /// <summary><c>dpotrs_</c> itself: B is column-major n × count (row-major count × n), overwritten with X.</summary>
+    public static void SolveLowerColumnMajor(ReadOnlySpan<double> factor, int n, Span<double> b, int count)
+    {
+        var potrs = (delegate* unmanaged<byte*, int*, int*, double*, int*, double*, int*, int*, nuint, void>)OpenBlasLibrary.RequireExport("dpotrs_");
+        ApplyThreadCount();
         var uplo = Upper;
         var info = 0;
         fixed (double* pa = factor)
-        fixed (double* pb = columnMajor)
+        fixed (double* pb = b)
             potrs(&uplo, &n, &count, pa, &n, pb, &n, &info, 1);
         if (info != 0)
             throw new InvalidOperationException($"dpotrs_ rejected argument {-info}");
-        DenseTranspose.Transpose(columnMajor, count, n, b);
     }
 
     /// <summary>

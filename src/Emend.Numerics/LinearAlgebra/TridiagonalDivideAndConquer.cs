@@ -72,7 +72,13 @@ internal static class TridiagonalDivideAndConquer
             return;
         if (size <= LeafOrder)
         {
-            TridiagonalQl.Solve(d.AsSpan(low, size), e.AsSpan(low, size - 1), z.AsSpan(low * n + low), n, size);
+            // QL rotates columns; in a compact buffer those stay within a few cache lines instead of striding by n.
+            var leaf = new double[size * size];
+            for (var i = 0; i < size; i++)
+                leaf[i * size + i] = 1;
+            TridiagonalQl.Solve(d.AsSpan(low, size), e.AsSpan(low, size - 1), leaf, size, size);
+            for (var i = 0; i < size; i++)
+                leaf.AsSpan(i * size, size).CopyTo(z.AsSpan((low + i) * n + low));
             return;
         }
         var half = size / 2;
@@ -119,11 +125,9 @@ internal static class TridiagonalDivideAndConquer
         if (keptCount > 0)
             MergeKept(dv, zv, rho, kept, support, z, n, low, size, topSize, values);
         for (var t = 0; t < deflated.Count; t++)
-        {
             values[keptCount + t] = dv[deflated[t]];
-            for (var r = 0; r < size; r++)
-                z[(low + r) * n + low + keptCount + t] = deflatedVectors[r * deflated.Count + t];
-        }
+        for (var r = 0; r < size; r++)
+            deflatedVectors.AsSpan(r * deflated.Count, deflated.Count).CopyTo(z.AsSpan((low + r) * n + low + keptCount));
         SortColumns(d, z, n, low, size, values);
     }
 
@@ -228,8 +232,9 @@ internal static class TridiagonalDivideAndConquer
         {
             var i = grouped[g];
             var row = u.AsSpan(g * count, count);
-            for (var k = 0; k < count; k++)
-                row[k] = zHat[i] / (poles[i] - originPole[k] - offset[k]);
+            TensorPrimitives.Subtract(poles[i], originPole, row);
+            TensorPrimitives.Subtract(row, offset, row);
+            TensorPrimitives.Divide(zHat[i], row, row);
             TensorPrimitives.FusedMultiplyAdd(row, row, squaredNorms, squaredNorms);
         }
         var inverseNorms = new double[count];
@@ -237,10 +242,11 @@ internal static class TridiagonalDivideAndConquer
         for (var g = 0; g < count; g++)
             TensorPrimitives.Multiply(u.AsSpan(g * count, count), inverseNorms, u.AsSpan(g * count, count));
 
-        var q = new double[size * count];
+        var columns = grouped.Select(i => low + kept[i]).ToArray();
+        var q = GC.AllocateUninitializedArray<double>(size * count);
         for (var r = 0; r < size; r++)
             for (var g = 0; g < count; g++)
-                q[r * count + g] = z[(low + r) * n + low + kept[grouped[g]]];
+                q[r * count + g] = z[(low + r) * n + columns[g]];
 
         var topColumns = count - bottomOnly;
         var bottomColumns = count - topOnly;

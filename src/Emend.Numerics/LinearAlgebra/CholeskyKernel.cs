@@ -13,6 +13,8 @@ internal static class CholeskyKernel
     /// <summary>Columns per block: large enough for GEMM efficiency, small enough that the unblocked diagonal work stays minor.</summary>
     internal const int DefaultBlockSize = 192;
 
+    private const int UnblockedOrder = 32;
+
     /// <summary>Factors the lower triangle of <paramref name="a"/> (order n, leading dimension n) and zeroes the strict upper triangle.</summary>
     public static void Factor(Span<double> a, int n, int blockSize, CancellationToken cancellationToken)
     {
@@ -25,11 +27,31 @@ internal static class CholeskyKernel
             if (j > 0)
                 Gemm.Dgemm(Transpose.None, Transpose.Transposed, rows, width, j, -1.0,
                     a[(j * n)..], n, a[(j * n)..], n, 1.0, a[(j * n + j)..], n);
-            FactorUnblocked(a[(j * n + j)..], n, width, j);
+            FactorDiagonalBlock(a[(j * n + j)..], n, width, j);
             if (rows > width)
                 TriangularSolver.SolveRightLowerTransposed(a[(j * n + j)..], n, width, a[((j + width) * n + j)..], n, rows - width);
         }
         ZeroStrictUpper(a, n);
+    }
+
+    /// <summary>
+    /// Factors a diagonal block by halves (factor, TRSM, GEMM update, factor), so that even inside the block most
+    /// work is GEMM and runs on all threads; halves of order ≤ <see cref="UnblockedOrder"/> are factored row by row.
+    /// The update also writes the block's upper triangle, which <see cref="ZeroStrictUpper"/> clears at the end.
+    /// </summary>
+    private static void FactorDiagonalBlock(Span<double> a, int lda, int n, int pivotOffset)
+    {
+        if (n <= UnblockedOrder)
+        {
+            FactorUnblocked(a, lda, n, pivotOffset);
+            return;
+        }
+        var h = n / 2;
+        FactorDiagonalBlock(a, lda, h, pivotOffset);
+        TriangularSolver.SolveRightLowerTransposed(a, lda, h, a[(h * lda)..], lda, n - h);
+        Gemm.Dgemm(Transpose.None, Transpose.Transposed, n - h, n - h, h, -1.0, a[(h * lda)..], lda, a[(h * lda)..], lda, 1.0,
+            a[(h * lda + h)..], lda);
+        FactorDiagonalBlock(a[(h * lda + h)..], lda, n - h, pivotOffset + h);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace Emend.Numerics.LinearAlgebra;
@@ -83,13 +84,32 @@ internal static class TriangularSolver
         }
     }
 
+    /// <summary>
+    /// X·Lᵀ = B for a thin slab: the slab is transposed so that each substitution step is one vectorized axpy over
+    /// all rows instead of a short dot product per row.
+    /// </summary>
     private static void SubstituteRows(ReadOnlySpan<double> l, int ldl, int n, Span<double> b, int ldb, int rows)
     {
-        for (var i = 0; i < rows; i++)
+        var columns = ArrayPool<double>.Shared.Rent(n * rows);
+        try
         {
-            var x = b.Slice(i * ldb, n);
+            for (var i = 0; i < rows; i++)
+                for (var c = 0; c < n; c++)
+                    columns[c * rows + i] = b[i * ldb + c];
             for (var c = 0; c < n; c++)
-                x[c] = (x[c] - TensorPrimitives.Dot(l.Slice(c * ldl, c), x[..c])) / l[c * ldl + c];
+            {
+                var x = columns.AsSpan(c * rows, rows);
+                for (var p = 0; p < c; p++)
+                    TensorPrimitives.MultiplyAdd(columns.AsSpan(p * rows, rows), -l[c * ldl + p], x, x);
+                TensorPrimitives.Divide(x, l[c * ldl + c], x);
+            }
+            for (var i = 0; i < rows; i++)
+                for (var c = 0; c < n; c++)
+                    b[i * ldb + c] = columns[c * rows + i];
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(columns);
         }
     }
 }

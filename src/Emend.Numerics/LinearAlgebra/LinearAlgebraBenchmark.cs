@@ -15,6 +15,7 @@ public static class LinearAlgebraBenchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(order, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(rightHandSides, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
+        WarmUp();
         var random = new Random(order);
         var a = DiagonallyDominant(order, random);
         var b = Uniform(order * rightHandSides, random);
@@ -56,6 +57,7 @@ public static class LinearAlgebraBenchmark
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(order, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
+        WarmUp();
         var random = new Random(order + 1);
         var a = new double[order * order];
         for (var i = 0; i < order; i++)
@@ -83,6 +85,15 @@ public static class LinearAlgebraBenchmark
             difference = managed.Zip(reference).Max(pair => Math.Abs(pair.First - pair.Second)) / largest;
         }
         return new EigenTiming(order, managedBest, withOpenBlas ? openBlasBest : null, difference);
+    }
+
+    /// <summary>Runs both paths once on a small problem so that JIT compilation never lands in a timed repetition.</summary>
+    private static void WarmUp()
+    {
+        const int order = 96;
+        var a = DiagonallyDominant(order, new Random(0));
+        ManagedSolve(a, order, new double[order * 4], 4, CancellationToken.None);
+        SymmetricEigen.Decompose(a, order);
     }
 
     /// <summary>The managed path, pinned to the managed backend whatever the process setting says.</summary>

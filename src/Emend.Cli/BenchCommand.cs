@@ -8,6 +8,7 @@ internal static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Measure kernels and model paths (reports ratios against a reference measured in the same run)");
+        bench.Subcommands.Add(BenchGemmCommand.Create());
         return bench;
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Emend.Numerics;
 
 /// <summary>
@@ -25,6 +27,7 @@ internal static unsafe class SmallMGemm
             RowForm(problem, colStart, colEnd, width);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowForm(in GemmProblem<float> problem, int colStart, int colEnd, SimdWidth width)
     {
         const int tileRows = SmallMKernels.RowTileRows, tileColumns = SmallMKernels.RowTileColumns;
@@ -71,6 +74,7 @@ internal static unsafe class SmallMGemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotForm(in GemmProblem<float> problem, int colStart, int colEnd, SimdWidth width)
     {
         const int tileRows = SmallMKernels.DotTileRows, tileColumns = SmallMKernels.DotTileColumns;

@@ -25,6 +25,7 @@ internal static unsafe class SmallMKernels
     /// C[0..rows, 0..48] = alpha · A[0..rows, 0..kc] · B[0..kc, 0..48] + beta · C, A and B row-major. Rows past
     /// <paramref name="rows"/> re-read the last valid row and are not stored.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RowTile(int kc, float* a, nint lda, int rows, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
     {
         var a0 = a + Math.Min(0, rows - 1) * lda;
@@ -87,6 +88,7 @@ internal static unsafe class SmallMKernels
     /// C[i, j] = alpha · Σ_p A[i, p] · W[j, p] + beta · C[i, j] for i &lt; rows ≤ 4, j &lt; cols ≤ 6, with A and W
     /// row-major (W holds op(B)ᵀ). Rows and columns past the valid ones re-read the last valid one and are not stored.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DotTile(int kc, float* a, nint lda, int rows, float* w, nint ldw, int cols, float* c, nint ldc, float alpha, float beta)
     {
         var a0 = a + Math.Min(0, rows - 1) * lda;

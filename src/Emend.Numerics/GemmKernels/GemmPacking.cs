@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Emend.Numerics;
 
@@ -65,7 +66,7 @@ internal static unsafe class GemmPacking<T> where T : unmanaged, IFloatingPointI
             if (b.HalfFormat is { } format)
                 HalfConversion.Widen(format, b.HalfAt(p0 + p, j), (float*)destination, cols, width);
             else
-                Unsafe.CopyBlockUnaligned(destination, b.At(p0 + p, j), (uint)(cols * sizeof(T)));
+                Copy(destination, b.At(p0 + p, j), cols);
             for (var c = cols; c < nr; c++) destination[c] = T.Zero;
         }
     }
@@ -111,5 +112,19 @@ internal static unsafe class GemmPacking<T> where T : unmanaged, IFloatingPointI
             for (var p = 0; p + 16 <= kc; p += 16)
                 Transpose16x16.Run(source + c * sourceStride + p, sourceStride, destination + (nint)p * nr + c, nr);
         return blockColumns;
+    }
+
+    /// <summary>A short copy (one panel row) with whole registers; a memmove call per row would cost as much as the copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(T* destination, T* source, int count)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= count - Vector512<T>.Count; i += Vector512<T>.Count)
+                Vector512.Load(source + i).Store(destination + i);
+        else if (Vector256.IsHardwareAccelerated)
+            for (; i <= count - Vector256<T>.Count; i += Vector256<T>.Count)
+                Vector256.Load(source + i).Store(destination + i);
+        for (; i < count; i++) destination[i] = source[i];
     }
 }

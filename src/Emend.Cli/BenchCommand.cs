@@ -9,6 +9,7 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Measure kernels and model paths (reports ratios against a reference measured in the same run)");
         bench.Subcommands.Add(BenchGemmCommand.Create());
+        bench.Subcommands.Add(BenchConvertCommand.Create());
         return bench;
     }
 }

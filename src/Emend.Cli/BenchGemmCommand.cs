@@ -20,11 +20,12 @@ internal static class BenchGemmCommand
         command.Options.Add(filter);
         command.SetAction(parseResult =>
         {
+            var output = parseResult.InvocationConfiguration.Output;
             var threadCount = parseResult.GetValue(threads);
             var repetitions = parseResult.GetValue(repeat);
             if (threadCount < 1 || repetitions < 1)
             {
-                Console.Error.WriteLine("--threads and --repeat must be at least 1");
+                parseResult.InvocationConfiguration.Error.WriteLine("--threads and --repeat must be at least 1");
                 return 2;
             }
             var text = parseResult.GetValue(filter);
@@ -32,17 +33,17 @@ internal static class BenchGemmCommand
             var asJson = parseResult.GetValue(json);
             if (!asJson)
             {
-                Console.WriteLine($"threads {threadCount}, best of {repetitions}, OpenBLAS {(OpenBlasLibrary.IsAvailable ? "found" : "absent")}");
-                Console.WriteLine($"{"case",-30} {"managed GFLOP/s",16} {"OpenBLAS GFLOP/s",17} {"ratio",7}");
+                output.WriteLine($"threads {threadCount}, best of {repetitions}, OpenBLAS {(OpenBlasLibrary.IsAvailable ? "found" : "absent")}");
+                output.WriteLine($"{"case",-30} {"managed GFLOP/s",16} {"OpenBLAS GFLOP/s",17} {"ratio",7}");
             }
             var progress = new SynchronousProgress<GemmBenchmarkResult>(r =>
             {
                 if (!asJson)
-                    Console.WriteLine($"{r.Case.Name,-30} {r.ManagedGflops,16:F1} {Format(r.OpenBlasGflops, "F1"),17} {Format(r.Ratio, "F2"),7}");
+                    output.WriteLine($"{r.Case.Name,-30} {r.ManagedGflops,16:F1} {Format(r.OpenBlasGflops, "F1"),17} {Format(r.Ratio, "F2"),7}");
             });
             var results = GemmBenchmark.Run(cases, threadCount, repetitions, progress);
             if (asJson)
-                Console.WriteLine(JsonSerializer.Serialize(results.Select(r => new
+                output.WriteLine(JsonSerializer.Serialize(results.Select(r => new
                 {
                     name = r.Case.Name,
                     precision = r.Case.DoublePrecision ? "float64" : "float32",

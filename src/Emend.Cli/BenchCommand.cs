@@ -8,6 +8,8 @@ internal static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Measure kernels and model paths (reports ratios against a reference measured in the same run)");
+        bench.Subcommands.Add(BenchGemmCommand.Create());
+        bench.Subcommands.Add(BenchConvertCommand.Create());
         bench.Subcommands.Add(BenchSolveCommand.Create());
         return bench;
     }

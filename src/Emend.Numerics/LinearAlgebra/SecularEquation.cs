@@ -32,14 +32,19 @@ internal static class SecularEquation
         double zNormSquared = 0;
         foreach (var value in z)
             zNormSquared += value * value;
-        if (count < ParallelThreshold || ComputeSettings.ThreadCount == 1)
+        var threads = ComputeSettings.ThreadCount;
+        if (count < ParallelThreshold || threads == 1)
         {
             for (var k = 0; k < count; k++)
                 (origin[k], offset[k]) = SolveRoot(d, z, rho, zNormSquared, k);
             return;
         }
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = ComputeSettings.ThreadCount },
-            k => (origin[k], offset[k]) = SolveRoot(d, z, rho, zNormSquared, k));
+        // Roots cost about the same each, so contiguous equal shares balance.
+        ThreadTeam.Shared.Run(threads, worker =>
+        {
+            for (var k = (int)((long)count * worker / threads); k < (int)((long)count * (worker + 1) / threads); k++)
+                (origin[k], offset[k]) = SolveRoot(d, z, rho, zNormSquared, k);
+        });
     }
 
     private static (int Origin, double Offset) SolveRoot(double[] d, double[] z, double rho, double zNormSquared, int k)

@@ -178,7 +178,7 @@ internal static class TridiagonalReduction
     /// <summary>
     /// y = S·x for a symmetric S given by its row-major upper triangle. Each row is read once and used twice (a dot
     /// product for yᵣ and an axpy for the entries right of the diagonal), halving the memory traffic of a full
-    /// product; rows are split between threads by area, each accumulating into its own buffer.
+    /// product; rows are split between the threads of <see cref="ThreadTeam.Shared"/> by area, each accumulating into its own buffer.
     /// </summary>
     private sealed class SymmetricProduct(int n)
     {
@@ -193,7 +193,7 @@ internal static class TridiagonalReduction
                 AccumulateRows(s, offset, ld, m, 0, m, x.AsSpan(xOffset, m), y);
                 return;
             }
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            ThreadTeam.Shared.Run(threads, t =>
             {
                 var partial = _partials[t].AsSpan(0, m);
                 partial.Clear();

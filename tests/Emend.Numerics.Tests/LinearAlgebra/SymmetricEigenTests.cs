@@ -19,6 +19,19 @@ public class SymmetricEigenTests
     }
 
     [Fact]
+    public void OrderAboveTheParallelThresholdsDecomposesAccurately()
+    {
+        // 560 > the reduction's threaded symmetric-product threshold (512) and the threaded secular solve (256).
+        const int n = 560;
+        var a = TestMatrices.Covariance(n, 400, 1e-3, seed: 6);
+
+        var result = SymmetricEigen.Decompose(a, n);
+
+        Assert.True(TestMatrices.ReconstructionError(a, result.Eigenvalues, result.Eigenvectors, n) <= 1e-10);
+        Assert.True(TestMatrices.OrthogonalityError(result.Eigenvectors, n) <= 1e-10);
+    }
+
+    [Fact]
     public void OnlyTheLowerTriangleIsRead()
     {
         const int n = 70;

@@ -25,7 +25,7 @@ public class SpdSolveBenchmarks
     public void Setup()
     {
         var random = new Random(Order);
-        _matrix = BenchmarkMatrices.SymmetricDiagonallyDominant(Order, random);
+        _matrix = LinearAlgebraBenchmark.DiagonallyDominant(Order, random);
         _rightHandSides = Enumerable.Range(0, Order * RightHandSides).Select(_ => random.NextDouble()).ToArray();
         _factor = new double[_matrix.Length];
         _solution = new double[_rightHandSides.Length];

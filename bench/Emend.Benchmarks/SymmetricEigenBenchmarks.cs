@@ -20,7 +20,7 @@ public class SymmetricEigenBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _matrix = BenchmarkMatrices.SymmetricDiagonallyDominant(Order, new Random(Order));
+        _matrix = LinearAlgebraBenchmark.DiagonallyDominant(Order, new Random(Order));
         _work = new double[_matrix.Length];
         _eigenvalues = new double[Order];
     }

@@ -119,7 +119,7 @@ public static class LinearAlgebraBenchmark
     }
 
     /// <summary>Symmetric with |off-diagonal| &lt; 1 and diagonal n: SPD by Gershgorin, built in O(n²) even at d = 11008.</summary>
-    private static double[] DiagonallyDominant(int n, Random random)
+    internal static double[] DiagonallyDominant(int n, Random random)
     {
         var a = new double[n * n];
         for (var i = 0; i < n; i++)

@@ -66,10 +66,11 @@ internal static class TridiagonalDivideAndConquer
     private static void SolveBlock(double[] d, double[] e, double[] z, int n, int low, int size, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        for (var i = 0; i < size; i++)
-            z[(low + i) * n + low + i] = 1;
         if (size == 1)
+        {
+            z[low * n + low] = 1;
             return;
+        }
         if (size <= LeafOrder)
         {
             // QL rotates columns; in a compact buffer those stay within a few cache lines instead of striding by n.

@@ -9,6 +9,9 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Measure kernels and model paths (reports ratios against a reference measured in the same run)");
         bench.Subcommands.Add(BenchTokenizeCommand.Create());
+        bench.Subcommands.Add(BenchGemmCommand.Create());
+        bench.Subcommands.Add(BenchConvertCommand.Create());
+        bench.Subcommands.Add(BenchSolveCommand.Create());
         return bench;
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Emend.Numerics;
 
 /// <summary>
@@ -87,6 +89,7 @@ public static unsafe class HalfConversion
     }
 
     /// <summary>Converts whole registers and returns how many elements it converted (the tail is left to the caller).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static nint Widen<TConversion, TLanes>(ushort* source, uint* destination, nint count)
         where TConversion : IBitConversion where TLanes : struct, IUInt32Lanes<TLanes>
     {
@@ -96,6 +99,7 @@ public static unsafe class HalfConversion
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static nint Narrow<TConversion, TLanes>(uint* source, ushort* destination, nint count)
         where TConversion : IBitConversion where TLanes : struct, IUInt32Lanes<TLanes>
     {

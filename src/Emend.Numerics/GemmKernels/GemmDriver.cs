@@ -50,7 +50,7 @@ internal static unsafe class GemmDriver
             problem = new GemmProblem<float>(problem.M, problem.N, problem.K, problem.Alpha,
                 new GemmOperand<float>(rowMajorA, problem.K, transposed: false), problem.B, problem.Beta, problem.C, problem.Ldc);
         }
-        var partition = GemmPartition.Create(problem.M, problem.N, problem.M, SmallMGemm.ColumnTile(problem.B), threads);
+        var partition = GemmPartition.Create(problem.M, problem.N, problem.M, SmallMGemm.ColumnTile, threads);
         var job = new SmallMJob(problem, partition, width);
         ThreadTeam.Shared.Run(partition.Workers, ref job);
     }

@@ -20,6 +20,7 @@ internal readonly unsafe struct MicroKernel256<T> : IGemmMicroKernel<T> where T 
 
     public static int Mc => 3072;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
     {
         var w = Vector256<T>.Count;

@@ -21,6 +21,7 @@ internal readonly unsafe struct MicroKernel512<T> : IGemmMicroKernel<T> where T 
 
     public static int Mc => 3072;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
     {
         var w = Vector512<T>.Count;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Emend.Numerics;
 
@@ -18,6 +19,7 @@ internal readonly unsafe struct MicroKernelScalar<T> : IGemmMicroKernel<T> where
 
     public static int Mc => 3072;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
     {
         T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;

@@ -34,7 +34,7 @@ internal static unsafe class OpenBlasGemm
     private static int Code(Transpose transpose) => transpose == Transpose.None ? NoTrans : Trans;
 
     /// <summary>OpenBLAS keeps its own thread pool; size it to <see cref="ComputeSettings.ThreadCount"/> when that changes.</summary>
-    private static void SetThreads(int threads)
+    internal static void SetThreads(int threads)
     {
         if (Volatile.Read(ref _threads) == threads) return;
         var setNumThreads = OpenBlasLibrary.GetExport("openblas_set_num_threads");

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Emend.Numerics;
 
@@ -12,6 +13,7 @@ internal static unsafe class PackedGemm<T, TKernel>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TKernel : IGemmMicroKernel<T>
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(in GemmProblem<T> problem, int rowStart, int rowEnd, int colStart, int colEnd, SimdWidth width)
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;

@@ -1,36 +1,32 @@
+using System.Runtime.CompilerServices;
+
 namespace Emend.Numerics;
 
 /// <summary>
-/// Drives <see cref="SmallMKernels"/> over one column range of C for M ≤ <see cref="MaxRows"/>. A must be
-/// row-major (not transposed); B is read in place except where it is 16-bit (widened a strip at a time into a
-/// per-thread buffer) or where a strip is narrower than the tile (copied and zero-padded).
+/// Drives <see cref="SmallMKernels"/> over one column range of C for M ≤ <see cref="MaxRows"/>. With few rows each
+/// B element feeds only 2·M flops, so the packed path's full pass over B would cost about as much as the product.
+/// Row-major float32 B is therefore read in place; a transposed B ([out, in] weight) or 16-bit B is packed one
+/// 48-column strip at a time (16 × 16 register transposes, widening) into a per-thread buffer that every row tile
+/// then reuses, as is a last strip narrower than the tile (zero-padded). A must be row-major (not transposed).
 /// </summary>
 internal static unsafe class SmallMGemm
 {
     public const int MaxRows = 64;
 
-    /// <summary>Depth block of the row form: a 512 × 48 strip of B (96 KB) stays in L2 for all row tiles.</summary>
+    /// <summary>Workers split C by whole strips.</summary>
+    public const int ColumnTile = SmallMKernels.RowTileColumns;
+
+    /// <summary>Depth block: a 512 × 48 strip of B (96 KB) stays in L2 for all row tiles.</summary>
     private const int RowDepth = 512;
 
-    /// <summary>Depth block of the dot form: six 1024-long rows of Bᵀ (24 KB) stay in L1 for all row tiles.</summary>
-    private const int DotDepth = 1024;
-
-    public static int ColumnTile(in GemmOperand<float> b) => b.Transposed ? SmallMKernels.DotTileColumns : SmallMKernels.RowTileColumns;
-
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(in GemmProblem<float> problem, int colStart, int colEnd, SimdWidth width)
-    {
-        if (problem.B.Transposed)
-            DotForm(problem, colStart, colEnd, width);
-        else
-            RowForm(problem, colStart, colEnd, width);
-    }
-
-    private static void RowForm(in GemmProblem<float> problem, int colStart, int colEnd, SimdWidth width)
     {
         const int tileRows = SmallMKernels.RowTileRows, tileColumns = SmallMKernels.RowTileColumns;
         var workspace = GemmWorkspace.Current;
         var strip = workspace.Get<float>(GemmBuffer.PackedB, (long)RowDepth * tileColumns);
         var tile = workspace.Get<float>(GemmBuffer.EdgeTile, tileRows * tileColumns);
+        var widened = problem.B.HalfFormat is null ? null : workspace.Get<float>(GemmBuffer.WidenedRows, (long)tileColumns * RowDepth);
         var lda = problem.A.LeadingDimension;
         for (var pc = 0; pc < problem.K; pc += RowDepth)
         {
@@ -41,9 +37,9 @@ internal static unsafe class SmallMGemm
                 var cols = Math.Min(tileColumns, colEnd - j);
                 float* b;
                 nint ldb;
-                if (problem.B.HalfFormat is not null || cols < tileColumns)
+                if (problem.B.HalfFormat is not null || problem.B.Transposed || cols < tileColumns)
                 {
-                    GemmPacking<float>.PackB(strip, problem.B, pc, j, kc, cols, tileColumns, width, null);
+                    GemmPacking<float>.PackB(strip, problem.B, pc, j, kc, cols, tileColumns, width, widened);
                     b = strip;
                     ldb = tileColumns;
                 }
@@ -67,39 +63,6 @@ internal static unsafe class SmallMGemm
                         GemmEdge.Merge(tile, tileColumns, c, problem.Ldc, rows, cols, problem.Alpha, beta);
                     }
                 }
-            }
-        }
-    }
-
-    private static void DotForm(in GemmProblem<float> problem, int colStart, int colEnd, SimdWidth width)
-    {
-        const int tileRows = SmallMKernels.DotTileRows, tileColumns = SmallMKernels.DotTileColumns;
-        var widened = problem.B.HalfFormat is null ? null : GemmWorkspace.Current.Get<float>(GemmBuffer.WidenedRows, (long)tileColumns * DotDepth);
-        var lda = problem.A.LeadingDimension;
-        for (var pc = 0; pc < problem.K; pc += DotDepth)
-        {
-            var kc = Math.Min(DotDepth, problem.K - pc);
-            var beta = pc == 0 ? problem.Beta : 1f;
-            for (var j = colStart; j < colEnd; j += tileColumns)
-            {
-                var cols = Math.Min(tileColumns, colEnd - j);
-                float* w;
-                nint ldw;
-                if (problem.B.HalfFormat is { } format)
-                {
-                    for (var col = 0; col < cols; col++)
-                        HalfConversion.Widen(format, problem.B.HalfAt(pc, j + col), widened + (nint)col * kc, kc, width);
-                    w = widened;
-                    ldw = kc;
-                }
-                else
-                {
-                    w = problem.B.At(pc, j);
-                    ldw = problem.B.LeadingDimension;
-                }
-                for (var i = 0; i < problem.M; i += tileRows)
-                    SmallMKernels.DotTile(kc, problem.A.At(i, pc), lda, Math.Min(tileRows, problem.M - i), w, ldw, cols,
-                        problem.C + i * problem.Ldc + j, problem.Ldc, problem.Alpha, beta);
             }
         }
     }

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+
+namespace Emend.Numerics;
+
+/// <summary>One GEMM shape to measure: C[M×N] = A[M×K]·op(B), with B stored [K, N] or, transposed, [N, K] (an [out, in] weight).</summary>
+public sealed record GemmBenchmarkCase(bool DoublePrecision, Transpose TransB, int M, int K, int N)
+{
+    public string Name => $"{(DoublePrecision ? "dgemm" : "sgemm")} {(TransB == Transpose.None ? "NN" : "NT")} {M}x{K}x{N}";
+
+    public double Flops => 2.0 * M * K * N;
+}
+
+/// <summary>Best-of-N throughput of the managed kernels and of OpenBLAS (null when absent), measured interleaved.</summary>
+public sealed record GemmBenchmarkResult(GemmBenchmarkCase Case, int Threads, double ManagedGflops, double? OpenBlasGflops)
+{
+    /// <summary>Managed / OpenBLAS; above 1 means the managed kernel was faster.</summary>
+    public double? Ratio => OpenBlasGflops is { } reference ? ManagedGflops / reference : null;
+}
+
+/// <summary>
+/// Measures the managed GEMM against OpenBLAS in the same process. The machine is shared, so the two are timed in
+/// alternation (ours, theirs, ours, …) and each keeps its best repetition: contention slows both alike and the
+/// ratio stays meaningful where absolute GFLOP/s do not.
+/// </summary>
+public static class GemmBenchmark
+{
+    /// <summary>Transformer-shaped products (GPT-2 small MLP and LM head, decode and prefill) and Cholesky-shaped DGEMMs.</summary>
+    public static IReadOnlyList<GemmBenchmarkCase> StandardCases { get; } =
+    [
+        .. new[] { Transpose.None, Transpose.Transposed }.SelectMany(transB => new GemmBenchmarkCase[]
+        {
+            new(false, transB, 32, 768, 3072),
+            new(false, transB, 32, 3072, 768),
+            new(false, transB, 512, 768, 3072),
+            new(false, transB, 512, 768, 50257),
+            new(false, transB, 2048, 2048, 2048),
+        }),
+        new(true, Transpose.None, 2048, 2048, 2048),
+        new(true, Transpose.Transposed, 2048, 256, 2048),
+    ];
+
+    public static IReadOnlyList<GemmBenchmarkResult> Run(IEnumerable<GemmBenchmarkCase> cases, int threads, int repeat,
+        IProgress<GemmBenchmarkResult>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        var results = new List<GemmBenchmarkResult>();
+        foreach (var benchmarkCase in cases)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = Measure(benchmarkCase, threads, repeat, cancellationToken);
+            results.Add(result);
+            progress?.Report(result);
+        }
+        return results;
+    }
+
+    public static GemmBenchmarkResult Measure(GemmBenchmarkCase benchmarkCase, int threads, int repeat, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(benchmarkCase);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeat, 1);
+        var (managed, openBlas) = benchmarkCase.DoublePrecision
+            ? Operations<double>(benchmarkCase, threads)
+            : Operations<float>(benchmarkCase, threads);
+        var bestManaged = double.MaxValue;
+        var bestOpenBlas = double.MaxValue;
+        managed();
+        openBlas?.Invoke();
+        for (var r = 0; r < repeat; r++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            bestManaged = Math.Min(bestManaged, Seconds(managed));
+            if (openBlas is not null) bestOpenBlas = Math.Min(bestOpenBlas, Seconds(openBlas));
+        }
+        return new GemmBenchmarkResult(benchmarkCase, threads, benchmarkCase.Flops / bestManaged / 1e9,
+            openBlas is null ? null : benchmarkCase.Flops / bestOpenBlas / 1e9);
+    }
+
+    private static (Action Managed, Action? OpenBlas) Operations<T>(GemmBenchmarkCase c, int threads)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(42);
+        var a = RandomArray<T>(random, (long)c.M * c.K);
+        var b = RandomArray<T>(random, (long)c.K * c.N);
+        var result = new T[(long)c.M * c.N];
+        var ldb = c.TransB == Transpose.None ? c.N : c.K;
+        var options = new GemmOptions(threads, SimdWidths.Current);
+        var hasOpenBlas = OpenBlasLibrary.IsAvailable;
+        if (a is double[] ad && b is double[] bd && result is double[] cd)
+            return (() => Gemm.Dgemm(options, Transpose.None, c.TransB, c.M, c.N, c.K, 1, ad, c.K, bd, ldb, 0, cd, c.N),
+                hasOpenBlas ? () => OpenBlasDgemm(threads, c, ad, bd, ldb, cd) : null);
+        var (af, bf, cf) = ((float[])(object)a, (float[])(object)b, (float[])(object)result);
+        return (() => Gemm.Sgemm(options, Transpose.None, c.TransB, c.M, c.N, c.K, 1f, af, c.K, bf, ldb, 0f, cf, c.N),
+            hasOpenBlas ? () => OpenBlasSgemm(threads, c, af, bf, ldb, cf) : null);
+    }
+
+    private static unsafe void OpenBlasSgemm(int threads, GemmBenchmarkCase c, float[] a, float[] b, int ldb, float[] result)
+    {
+        fixed (float* pa = a, pb = b, pc = result)
+            OpenBlasGemm.Sgemm(threads, Transpose.None, c.TransB, c.M, c.N, c.K, 1f, pa, c.K, pb, ldb, 0f, pc, c.N);
+    }
+
+    private static unsafe void OpenBlasDgemm(int threads, GemmBenchmarkCase c, double[] a, double[] b, int ldb, double[] result)
+    {
+        fixed (double* pa = a, pb = b, pc = result)
+            OpenBlasGemm.Dgemm(threads, Transpose.None, c.TransB, c.M, c.N, c.K, 1, pa, c.K, pb, ldb, 0, pc, c.N);
+    }
+
+    private static T[] RandomArray<T>(Random random, long length) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var values = new T[length];
+        for (long i = 0; i < length; i++) values[i] = T.CreateTruncating(random.NextDouble() * 2 - 1);
+        return values;
+    }
+
+    private static double Seconds(Action action)
+    {
+        var start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+}

@@ -12,6 +12,8 @@ internal static class BenchCommand
         bench.Subcommands.Add(BenchGemmCommand.Create());
         bench.Subcommands.Add(BenchConvertCommand.Create());
         bench.Subcommands.Add(BenchSolveCommand.Create());
+        bench.Subcommands.Add(BenchForwardCommand.Create());
+        bench.Subcommands.Add(BenchLoadMemoryCommand.Create());
         return bench;
     }
 }

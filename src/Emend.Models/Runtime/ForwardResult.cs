@@ -1,6 +1,6 @@
 namespace Emend.Models.Runtime;
 
-/// <summary>The outputs of <see cref="Transformer.Forward"/>; the arrays belong to the caller.</summary>
+/// <summary>The outputs of <see cref="Transformer.Forward(TokenBatch, ForwardOptions)"/>; the arrays belong to the caller.</summary>
 public sealed class ForwardResult
 {
     internal ForwardResult(TokenBatch batch, int[] logitRows, float[] logits, int vocabulary, float[][]? hiddenStates, float[][] captures, long generation)

@@ -1,7 +1,7 @@
 namespace Emend.Models.Runtime;
 
 /// <summary>
-/// The result of <see cref="Transformer.Backward"/>: dLoss/dθ for each requested parameter (float32, in the
+/// The result of <see cref="Transformer.Backward(ForwardResult, ReadOnlySpan{float}, IEnumerable{ModelParameter})"/>: dLoss/dθ for each requested parameter (float32, in the
 /// parameter's stored layout) and dLoss/dδ for each intervention of the forward pass, in its order.
 /// </summary>
 public sealed class Gradients
@@ -23,6 +23,15 @@ public sealed class Gradients
     /// <exception cref="KeyNotFoundException">The parameter was not requested.</exception>
     public float[] this[ModelParameter parameter] =>
         _parameters.TryGetValue(parameter, out var g) ? g : throw new KeyNotFoundException($"no gradient was requested for '{parameter.Name}'");
+
+    /// <summary>Zeroes every parameter gradient (before the next accumulation).</summary>
+    public void Clear()
+    {
+        foreach (var g in _parameters.Values) Array.Clear(g);
+    }
+
+    /// <summary>The same parameter arrays with the given intervention gradients.</summary>
+    internal Gradients WithInterventions(float[][] interventions) => new(_parameters, interventions);
 
     internal Span<float> Of(ModelParameter? parameter) =>
         parameter is not null && _parameters.TryGetValue(parameter, out var g) ? g : default;

@@ -4,7 +4,7 @@ namespace Emend.Models.Runtime;
 
 /// <summary>
 /// The losses that editing and training put on logits rows, returning the loss and writing dLoss/dLogits for
-/// <see cref="Transformer.Backward"/>. Each call covers its own rows and overwrites their gradient, scaled by
+/// <see cref="Transformer.Backward(ForwardResult, ReadOnlySpan{float}, IEnumerable{ModelParameter})"/>. Each call covers its own rows and overwrites their gradient, scaled by
 /// <c>scale</c> (pass 1/rows for a mean); a loss made of several terms calls each on its slice of the rows.
 /// </summary>
 public static class LogitLoss

@@ -31,21 +31,29 @@ public sealed partial class Transformer
     public Gradients Backward(ForwardResult result, ReadOnlySpan<float> dLogits, IEnumerable<ModelParameter>? parameters = null)
     {
         ArgumentNullException.ThrowIfNull(result);
+        return Backward(result, dLogits, CreateGradients(parameters ?? []));
+    }
+
+    /// <summary>
+    /// As <see cref="Backward(ForwardResult, ReadOnlySpan{float}, IEnumerable{ModelParameter}?)"/>, but adds dLoss/dθ
+    /// to the arrays of <paramref name="accumulator"/> (from <see cref="CreateGradients"/>) instead of new ones: a
+    /// training loop reuses them (<see cref="Gradients.Clear"/> between steps) or sums micro-batches in them. The
+    /// result shares those arrays; its intervention gradients are new.
+    /// </summary>
+    public Gradients Backward(ForwardResult result, ReadOnlySpan<float> dLogits, Gradients accumulator)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(accumulator);
         var saved = _saved;
         if (saved is null || saved.Generation != result.Generation)
             throw new InvalidOperationException("backward needs the activations of this model's latest forward pass, run with KeepForBackward = true");
         if (dLogits.Length != result.Logits.Length)
             throw new ArgumentException($"dLogits has {dLogits.Length} elements; the forward pass produced {result.Logits.Length} logits", nameof(dLogits));
 
-        var grads = new Dictionary<ModelParameter, float[]>();
         var lowest = _spec.LayerCount;
-        foreach (var p in parameters ?? [])
-        {
-            lowest = Math.Min(lowest, Math.Max(LayerOf(p), 0));
-            grads.TryAdd(p, new float[p.ElementCount]);
-        }
+        foreach (var p in accumulator.Parameters) lowest = Math.Min(lowest, Math.Max(LayerOf(p), 0));
         foreach (var iv in saved.Interventions) lowest = Math.Min(lowest, iv.Layer + 1);
-        var gradients = new Gradients(grads, saved.Interventions.Select(_ => new float[_spec.HiddenSize]).ToArray());
+        var gradients = accumulator.WithInterventions(saved.Interventions.Select(_ => new float[_spec.HiddenSize]).ToArray());
 
         var batch = saved.Batch;
         var n = batch.RowCount;
@@ -67,8 +75,22 @@ public sealed partial class Transformer
             dh = dhPrevious;
             dhPrevious = swap;
         }
-        EmbeddingBackward(batch, dh, gradients);
+        using (Section("embed backward")) EmbeddingBackward(batch, dh, gradients);
         return gradients;
+    }
+
+    /// <summary>Zeroed dLoss/dθ arrays for <paramref name="parameters"/> (duplicates once), to accumulate backward passes into.</summary>
+    /// <exception cref="ArgumentException">A parameter does not belong to this model.</exception>
+    public Gradients CreateGradients(IEnumerable<ModelParameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var arrays = new Dictionary<ModelParameter, float[]>();
+        foreach (var p in parameters)
+        {
+            LayerOf(p);
+            arrays.TryAdd(p, new float[p.ElementCount]);
+        }
+        return new Gradients(arrays, []);
     }
 
     /// <summary>Logits → final norm: returns dLoss/d(output of the last block).</summary>
@@ -79,10 +101,10 @@ public sealed partial class Transformer
         var dFinal = GrowableBuffer.Ensure(ref _dFinal, n * d);
         dFinal.Clear();
         var dGathered = GrowableBuffer.Ensure(ref _dGathered, rows * d);
-        Head.BackwardInput(dLogits, dGathered, rows, accumulate: false);
+        using (Section("head backward")) Head.BackwardInput(dLogits, dGathered, rows, accumulate: false);
         for (var i = 0; i < rows; i++)
             TensorPrimitives.Add(dFinal.Slice(logitRows[i] * d, d), dGathered.Slice(i * d, d), dFinal.Slice(logitRows[i] * d, d));
-        LinearGradients(Head, dLogits, _logitInput.AsSpan(0, rows * d), rows, gradients);
+        using (Section("head weight gradient")) LinearGradients(Head, dLogits, _logitInput.AsSpan(0, rows * d), rows, gradients);
         var dh = GrowableBuffer.Ensure(ref _dResidualA, n * d);
         NormBackward(FinalNorm, dFinal, _hidden[_spec.LayerCount].AsSpan(0, n * d), _finalMean, _finalRstd, dh, n, gradients);
         return dh;
@@ -99,8 +121,8 @@ public sealed partial class Transformer
 
         // MLP: down-projection, activation, up (and gate) projections.
         var dKey = GrowableBuffer.Ensure(ref _dKey, n * width);
-        block.Down.BackwardInput(dOut, dKey, n, accumulate: false);
-        LinearGradients(block.Down, dOut, act.Key.AsSpan(0, n * width), n, gradients);
+        using (Section("mlp down backward")) block.Down.BackwardInput(dOut, dKey, n, accumulate: false);
+        using (Section("mlp down weight gradient")) LinearGradients(block.Down, dOut, act.Key.AsSpan(0, n * width), n, gradients);
         var sharedNorm = (_spec.Residual != ResidualKind.Sequential) && block.PostAttentionNorm is null;
         ReadOnlySpan<float> m = (sharedNorm ? act.NormedInput : act.NormedMiddle).AsSpan(0, n * d);
         var dm = GrowableBuffer.Ensure(ref _dNormed, n * d);
@@ -108,17 +130,18 @@ public sealed partial class Transformer
         if ((_spec.Mlp == MlpKind.Gated))
         {
             var dGate = GrowableBuffer.Ensure(ref _dGate, n * width);
-            GatedSilu.Backward(dKey, act.Gate.AsSpan(0, n * width), act.Up.AsSpan(0, n * width), dGate, dUp);
+            using (Section("activation backward")) GatedSilu.Backward(dKey, act.Gate.AsSpan(0, n * width), act.Up.AsSpan(0, n * width), dGate, dUp);
+            using var upBackward = Section("mlp up backward");
             block.Gate!.BackwardInput(dGate, dm, n, accumulate: false);
             block.Up.BackwardInput(dUp, dm, n, accumulate: true);
             LinearGradients(block.Gate, dGate, m, n, gradients);
         }
         else
         {
-            Gelu.Backward(dKey, act.Up.AsSpan(0, n * width), dUp, _geluKind);
-            block.Up.BackwardInput(dUp, dm, n, accumulate: false);
+            using (Section("activation backward")) Gelu.Backward(dKey, act.Up.AsSpan(0, n * width), dUp, _geluKind);
+            using (Section("mlp up backward")) block.Up.BackwardInput(dUp, dm, n, accumulate: false);
         }
-        LinearGradients(block.Up, dUp, m, n, gradients);
+        using (Section("mlp up weight gradient")) LinearGradients(block.Up, dUp, m, n, gradients);
 
         // Residual structure: which norm the MLP read, and what the attention output's gradient is.
         var dx = GrowableBuffer.Ensure(ref _dNormScratch, n * d);
@@ -149,16 +172,17 @@ public sealed partial class Transformer
         var qw = _spec.QueryWidth;
         var kw = _spec.KvWidth;
         var dContext = GrowableBuffer.Ensure(ref _dContext, n * qw);
-        block.AttentionOutput.BackwardInput(dAttentionOut, dContext, n, accumulate: false);
-        LinearGradients(block.AttentionOutput, dAttentionOut, act.Context.AsSpan(0, n * qw), n, gradients);
+        using (Section("attention out backward")) block.AttentionOutput.BackwardInput(dAttentionOut, dContext, n, accumulate: false);
+        using (Section("attention out weight gradient")) LinearGradients(block.AttentionOutput, dAttentionOut, act.Context.AsSpan(0, n * qw), n, gradients);
         var dq = GrowableBuffer.Ensure(ref _dQueries, n * qw);
         var dk = GrowableBuffer.Ensure(ref _dKeys, n * kw);
         var dv = GrowableBuffer.Ensure(ref _dValues, n * kw);
         var shape = new AttentionShape(batch.BatchSize, batch.Length, batch.Length, batch.Length, _spec.HeadCount, _spec.KvHeadCount, _spec.HeadDim);
-        CausalAttention.Backward(shape, dContext, act.Queries.AsSpan(0, n * qw), _transientCache.Keys(block.Index),
+        using (Section("attention backward")) CausalAttention.Backward(shape, dContext, act.Queries.AsSpan(0, n * qw), _transientCache.Keys(block.Index),
             _transientCache.Values(block.Index), batch.KeyMask, act.Probabilities.AsSpan(0, shape.ProbabilityElements), dq, dk, dv);
         if (_rotary is not null)
         {
+            using var rotary = Section("rotary backward");
             _rotary.ApplyBackward(dq, batch.Positions, _spec.HeadCount);
             _rotary.ApplyBackward(dk, batch.Positions, _spec.KvHeadCount);
         }
@@ -166,12 +190,13 @@ public sealed partial class Transformer
         if (block.QueryKeyValue is { } fused)
         {
             var dFused = GrowableBuffer.Ensure(ref _dFused, n * FusedQkvWidth);
-            _fusedQkv.Merge(dq, dk, dv, dFused, n);
-            fused.BackwardInput(dFused, da, n, daHoldsMlpPart);
-            LinearGradients(fused, dFused, a, n, gradients);
+            using (Section("qkv split")) _fusedQkv.Merge(dq, dk, dv, dFused, n);
+            using (Section("qkv backward")) fused.BackwardInput(dFused, da, n, daHoldsMlpPart);
+            using (Section("qkv weight gradient")) LinearGradients(fused, dFused, a, n, gradients);
         }
         else
         {
+            using var projections = Section("qkv backward");
             block.Query!.BackwardInput(dq, da, n, daHoldsMlpPart);
             block.Key!.BackwardInput(dk, da, n, accumulate: true);
             block.Value!.BackwardInput(dv, da, n, accumulate: true);
@@ -180,7 +205,7 @@ public sealed partial class Transformer
             LinearGradients(block.Value, dv, a, n, gradients);
         }
         NormBackward(block.InputNorm, da, h, act.InputMean, act.InputRstd, dx, n, gradients);
-        TensorPrimitives.Add(dIn, dx, dIn);
+        using (Section("residual")) TensorPrimitives.Add(dIn, dx, dIn);
     }
 
     private void EmbeddingBackward(TokenBatch batch, ReadOnlySpan<float> dh, Gradients gradients)
@@ -210,6 +235,7 @@ public sealed partial class Transformer
         ReadOnlySpan<float> rstd, Span<float> dx, int rows, Gradients gradients)
     {
         var d = _spec.HiddenSize;
+        using var section = Section("norm backward");
         if (_spec.Norm == NormKind.RmsNorm)
             RmsNorm.Backward(dy, x, norm.Weight.Float32Values, rstd[..rows], dx, gradients.Of(norm.Weight), d);
         else

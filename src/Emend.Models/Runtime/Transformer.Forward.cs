@@ -25,11 +25,24 @@ public sealed partial class Transformer
     /// Runs the batch through the model. Padding rows produce values too, but they never influence real rows
     /// (right padding is after every real token; left padding is masked).
     /// </summary>
-    public ForwardResult Forward(TokenBatch batch, ForwardOptions? options = null)
+    public ForwardResult Forward(TokenBatch batch, ForwardOptions? options = null) => Forward(batch, options, logits: null);
+
+    /// <summary>
+    /// As <see cref="Forward(TokenBatch, ForwardOptions?)"/>, writing the logits into <paramref name="logits"/>, which
+    /// becomes the result's <see cref="ForwardResult.Logits"/>. Repeated passes (training steps, benchmarks) reuse one
+    /// array this way: a fresh array of [rows, vocabulary] floats per pass (206 MB for GPT-2 at 1024 rows) costs
+    /// page faults that can take longer than the LM-head GEMM that fills it.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="logits"/> does not have exactly [logits rows, vocabulary] elements.</exception>
+    public ForwardResult Forward(TokenBatch batch, ForwardOptions? options, float[]? logits)
     {
         ArgumentNullException.ThrowIfNull(batch);
         options ??= ForwardOptions.Default;
         ValidateForward(batch, options);
+        var rows = options.LogitRows?.ToArray() ?? Enumerable.Range(0, batch.RowCount).ToArray();
+        var logitElements = checked(rows.Length * _spec.VocabSize);
+        if (logits is not null && logits.Length != logitElements)
+            throw new ArgumentException($"the logits buffer has {logits.Length} elements; {rows.Length} rows of {_spec.VocabSize} need {logitElements}", nameof(logits));
         var keepLayers = options.KeepForBackward;
         var keepHidden = keepLayers || options.HiddenStates;
         _transientCache.Reset(_spec.LayerCount, batch.BatchSize, batch.Length, _spec.KvWidth);
@@ -37,8 +50,7 @@ public sealed partial class Transformer
         var step = new StepInput(batch.Ids, batch.Positions, batch.BatchSize, batch.Length, batch.KeyMask);
         RunModel(step, _transientCache, keepLayers, keepHidden, options.Interventions, options.Captures, captures);
 
-        var rows = options.LogitRows?.ToArray() ?? Enumerable.Range(0, batch.RowCount).ToArray();
-        var logits = new float[checked(rows.Length * _spec.VocabSize)];
+        logits ??= GC.AllocateUninitializedArray<float>(logitElements);
         ComputeLogits(rows, logits);
 
         float[][]? hidden = null;
@@ -80,7 +92,7 @@ public sealed partial class Transformer
         if (_spec.SlidingWindow is { } window && cache.Length + input.Length > window)
             throw new NotSupportedException($"{cache.Length + input.Length} positions exceed the model's sliding attention window of {window}; only full causal attention is implemented");
         EnsureLayerBuffers(keepLayers ? _spec.LayerCount : 1, keepHidden ? _spec.LayerCount + 1 : 2, rows * d);
-        Embed(input, _hidden[0].AsSpan(0, rows * d));
+        using (Section("embed")) Embed(input, _hidden[0].AsSpan(0, rows * d));
         for (var l = 0; l < _spec.LayerCount; l++)
         {
             var hIn = _hidden[keepHidden ? l : l % 2].AsSpan(0, rows * d);
@@ -91,7 +103,7 @@ public sealed partial class Transformer
             Capture(captureRequests, captures, l, act, hOut);
         }
         var last = _hidden[keepHidden ? _spec.LayerCount : _spec.LayerCount % 2].AsSpan(0, rows * d);
-        NormForward(FinalNorm, last, GrowableBuffer.Ensure(ref _finalNormed, rows * d),
+        using (Section("norm")) NormForward(FinalNorm, last, GrowableBuffer.Ensure(ref _finalNormed, rows * d),
             GrowableBuffer.Ensure(ref _finalMean, rows), GrowableBuffer.Ensure(ref _finalRstd, rows));
         cache.Length += input.Length;
     }
@@ -110,7 +122,7 @@ public sealed partial class Transformer
         var gathered = GrowableBuffer.Ensure(ref _logitInput, rows.Length * d);
         for (var i = 0; i < rows.Length; i++)
             _finalNormed.AsSpan(rows[i] * d, d).CopyTo(gathered.Slice(i * d, d));
-        Head.Forward(gathered, logits, rows.Length);
+        using (Section("head")) Head.Forward(gathered, logits, rows.Length);
     }
 
     /// <summary>The logits buffer of the workspace (decoding reads it without allocating).</summary>
@@ -160,7 +172,7 @@ public sealed partial class Transformer
         var n = input.Rows;
         var d = _spec.HiddenSize;
         var a = GrowableBuffer.Ensure(ref act.NormedInput, n * d);
-        NormForward(block.InputNorm, h, a, GrowableBuffer.Ensure(ref act.InputMean, n), GrowableBuffer.Ensure(ref act.InputRstd, n));
+        using (Section("norm")) NormForward(block.InputNorm, h, a, GrowableBuffer.Ensure(ref act.InputMean, n), GrowableBuffer.Ensure(ref act.InputRstd, n));
         var attentionOut = Attention(block, act, a, input, cache, keepProbabilities);
 
         Span<float> mlpInput;
@@ -170,20 +182,21 @@ public sealed partial class Transformer
             else
             {
                 mlpInput = GrowableBuffer.Ensure(ref act.NormedMiddle, n * d);
-                NormForward(block.PostAttentionNorm, h, mlpInput, GrowableBuffer.Ensure(ref act.MiddleMean, n), GrowableBuffer.Ensure(ref act.MiddleRstd, n));
+                using (Section("norm")) NormForward(block.PostAttentionNorm, h, mlpInput, GrowableBuffer.Ensure(ref act.MiddleMean, n), GrowableBuffer.Ensure(ref act.MiddleRstd, n));
             }
             var mlpOut = Mlp(block, act, mlpInput, n);
+            using var residual = Section("residual");
             TensorPrimitives.Add(h, attentionOut, hOut);
             TensorPrimitives.Add(hOut, mlpOut, hOut);
         }
         else
         {
             var middle = GrowableBuffer.Ensure(ref act.Middle, n * d);
-            TensorPrimitives.Add(h, attentionOut, middle);
+            using (Section("residual")) TensorPrimitives.Add(h, attentionOut, middle);
             mlpInput = GrowableBuffer.Ensure(ref act.NormedMiddle, n * d);
-            NormForward(block.PostAttentionNorm!, middle, mlpInput, GrowableBuffer.Ensure(ref act.MiddleMean, n), GrowableBuffer.Ensure(ref act.MiddleRstd, n));
+            using (Section("norm")) NormForward(block.PostAttentionNorm!, middle, mlpInput, GrowableBuffer.Ensure(ref act.MiddleMean, n), GrowableBuffer.Ensure(ref act.MiddleRstd, n));
             var mlpOut = Mlp(block, act, mlpInput, n);
-            TensorPrimitives.Add(middle, mlpOut, hOut);
+            using (Section("residual")) TensorPrimitives.Add(middle, mlpOut, hOut);
         }
     }
 
@@ -200,17 +213,19 @@ public sealed partial class Transformer
         if (block.QueryKeyValue is { } fused)
         {
             var qkv = GrowableBuffer.Ensure(ref act.FusedQkv, n * FusedQkvWidth);
-            fused.Forward(a, qkv, n);
-            _fusedQkv.Split(qkv, q, k, v, n);
+            using (Section("qkv")) fused.Forward(a, qkv, n);
+            using (Section("qkv split")) _fusedQkv.Split(qkv, q, k, v, n);
         }
         else
         {
+            using var projections = Section("qkv");
             block.Query!.Forward(a, q, n);
             block.Key!.Forward(a, k, n);
             block.Value!.Forward(a, v, n);
         }
         if (_rotary is not null)
         {
+            using var rotary = Section("rotary");
             _rotary.Apply(q, input.Positions, _spec.HeadCount);
             _rotary.Apply(k, input.Positions, _spec.KvHeadCount);
         }
@@ -229,9 +244,9 @@ public sealed partial class Transformer
         var shape = new AttentionShape(input.Batch, input.Length, past + input.Length, cache.Capacity, _spec.HeadCount, _spec.KvHeadCount, _spec.HeadDim);
         var context = GrowableBuffer.Ensure(ref act.Context, n * qw);
         var probabilities = keepProbabilities ? GrowableBuffer.Ensure(ref act.Probabilities, shape.ProbabilityElements) : default;
-        CausalAttention.Forward(shape, q, cacheKeys, cacheValues, input.KeyMask, context, probabilities);
+        using (Section("attention")) CausalAttention.Forward(shape, q, cacheKeys, cacheValues, input.KeyMask, context, probabilities);
         var output = GrowableBuffer.Ensure(ref act.AttentionOut, n * _spec.HiddenSize);
-        block.AttentionOutput.Forward(context, output, n);
+        using (Section("attention out")) block.AttentionOutput.Forward(context, output, n);
         return output;
     }
 
@@ -240,19 +255,19 @@ public sealed partial class Transformer
         var width = _spec.IntermediateSize;
         var up = GrowableBuffer.Ensure(ref act.Up, n * width);
         var key = GrowableBuffer.Ensure(ref act.Key, n * width);
-        block.Up.Forward(m, up, n);
+        using (Section("mlp up")) block.Up.Forward(m, up, n);
         if ((_spec.Mlp == MlpKind.Gated))
         {
             var gate = GrowableBuffer.Ensure(ref act.Gate, n * width);
-            block.Gate!.Forward(m, gate, n);
-            GatedSilu.Forward(gate, up, key);
+            using (Section("mlp up")) block.Gate!.Forward(m, gate, n);
+            using (Section("activation")) GatedSilu.Forward(gate, up, key);
         }
         else
         {
-            Gelu.Forward(up, key, _geluKind);
+            using (Section("activation")) Gelu.Forward(up, key, _geluKind);
         }
         var output = GrowableBuffer.Ensure(ref act.MlpOut, n * _spec.HiddenSize);
-        block.Down.Forward(key, output, n);
+        using (Section("mlp down")) block.Down.Forward(key, output, n);
         return output;
     }
 

@@ -72,6 +72,9 @@ public sealed partial class Transformer : IDisposable
     public ModelParameter GetParameter(string name) =>
         _parametersByName.TryGetValue(name, out var p) ? p : throw new KeyNotFoundException($"the model has no tensor named '{name}'");
 
+    /// <summary>When set, every pass adds the wall time of its sections to it (a breakdown of where time goes); null by default.</summary>
+    public RuntimeProfile? Profile { get; set; }
+
     /// <summary>Total number of stored elements (a tied head counted once).</summary>
     public long ParameterCount => Parameters.Sum(p => p.ElementCount);
 
@@ -88,6 +91,8 @@ public sealed partial class Transformer : IDisposable
         _parameterLayer.TryGetValue(parameter, out var layer)
             ? layer
             : throw new ArgumentException($"parameter '{parameter.Name}' does not belong to this model", nameof(parameter));
+
+    private ProfileScope Section(string name) => new(Profile, name);
 
     /// <summary>Width of a fused q|k|v projection's output.</summary>
     private int FusedQkvWidth => _spec.QueryWidth + 2 * _spec.KvWidth;

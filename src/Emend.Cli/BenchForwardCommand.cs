@@ -117,6 +117,7 @@ internal static class BenchForwardCommand
                     $"{r.ForwardBackwardFractionOfSgemm,10:P0} {r.DecodeTokensPerSecond,13:F1}");
         PrintBreakdown("forward", r.ForwardBreakdown, o);
         PrintBreakdown("forward+backward", r.ForwardBackwardBreakdown, o);
+        PrintBreakdown("decode", r.DecodeBreakdown, o);
     }
 
     private static void PrintBreakdown(string pass, IReadOnlyList<RuntimeProfileSection>? sections, TextWriter o)
@@ -156,5 +157,6 @@ internal static class BenchForwardCommand
         decodeTokensPerSecond = r.DecodeTokensPerSecond,
         forwardBreakdown = r.ForwardBreakdown,
         forwardBackwardBreakdown = r.ForwardBackwardBreakdown,
+        decodeBreakdown = r.DecodeBreakdown,
     };
 }

@@ -1,9 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using Emend.Models.Architecture;
-using Emend.Models.Checkpoints;
 using Emend.Models.Runtime;
-using Emend.Numerics;
 
 namespace Emend.Models.Benchmarking;
 
@@ -40,20 +37,6 @@ public static class Gpt2SmallShape
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.Spec with { EosTokenIds = Spec.EosTokenIds } != Spec) throw new ArgumentException("the model does not have the GPT-2 small shape", nameof(model));
-        Directory.CreateDirectory(directory);
-        var tensors = new List<TensorData>();
-        foreach (var expected in Spec.ExpectedTensors())
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var parameter = model.GetParameter(expected.Name);
-            var values = new float[parameter.ElementCount];
-            for (var r = 0; r < parameter.Rows; r++) parameter.ReadRow(r, values.AsSpan(r * parameter.Cols, parameter.Cols));
-            var halves = new ushort[values.Length];
-            HalfConversion.SingleToBFloat16(values, halves);
-            tensors.Add(new TensorData(expected.Name, TensorDType.BF16, expected.Shape, MemoryMarshal.AsBytes(halves.AsSpan()).ToArray()));
-        }
-        var written = CheckpointWriter.Write(directory, tensors, cancellationToken: cancellationToken);
-        File.WriteAllText(Path.Combine(directory, HfConfig.FileName), ConfigJson);
-        return written.Sum(path => new FileInfo(path).Length);
+        return BFloat16Export.Write(model, ConfigJson, directory, cancellationToken);
     }
 }

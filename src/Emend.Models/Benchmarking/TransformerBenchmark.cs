@@ -65,9 +65,10 @@ public static class TransformerBenchmark
 
         var forwardBreakdown = options.Breakdown ? Profile(model, Forward) : null;
         var trainingBreakdown = options.Breakdown ? Profile(model, ForwardBackward) : null;
+        var decodeBreakdown = options.Breakdown ? Profile(model, Decode) : null;
         return new TransformerBenchmarkResult(name, model.ParameterCount, ComputeSettings.ThreadCount, options.BatchSize,
             options.SequenceLength, TransformerFlops.ForwardPerToken(spec, options.SequenceLength), 2.0 * m * k * n / best[0] / 1e9,
-            best[1], best[2], options.PromptLength, decodeTokens, best[3], forwardBreakdown, trainingBreakdown);
+            best[1], best[2], options.PromptLength, decodeTokens, best[3], forwardBreakdown, trainingBreakdown, decodeBreakdown);
     }
 
     private static IReadOnlyList<RuntimeProfileSection> Profile(Transformer model, Action pass)

@@ -20,11 +20,13 @@ namespace Emend.Models.Benchmarking;
 /// <param name="DecodeSeconds">Best greedy decode of one sequence, prefill included.</param>
 /// <param name="ForwardBreakdown">Sections of one profiled forward pass, when requested.</param>
 /// <param name="ForwardBackwardBreakdown">Sections of one profiled forward+backward pass, when requested.</param>
+/// <param name="DecodeBreakdown">Sections of one profiled decode, when requested.</param>
 public sealed record TransformerBenchmarkResult(
     string Model, long ParameterCount, int Threads, int BatchSize, int SequenceLength, double ForwardFlopsPerToken,
     double ReferenceGflops, double ForwardSeconds, double ForwardBackwardSeconds,
     int DecodePromptLength, int DecodeTokens, double DecodeSeconds,
-    IReadOnlyList<RuntimeProfileSection>? ForwardBreakdown, IReadOnlyList<RuntimeProfileSection>? ForwardBackwardBreakdown)
+    IReadOnlyList<RuntimeProfileSection>? ForwardBreakdown, IReadOnlyList<RuntimeProfileSection>? ForwardBackwardBreakdown,
+    IReadOnlyList<RuntimeProfileSection>? DecodeBreakdown)
 {
     public int Tokens => BatchSize * SequenceLength;
 

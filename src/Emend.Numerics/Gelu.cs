@@ -96,7 +96,7 @@ public static class Gelu
         public TF Apply<TF, TD>(TF dy, TF x) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
         {
             dy.Widen(out var dyLow, out var dyHigh);
-            x.Widen(out var low, out var high);
+            Logistic.ClampSaturated<TF, TD>(x).Widen(out var low, out var high);
             return TF.Narrow(dyLow * Derivative(low), dyHigh * Derivative(high));
         }
 

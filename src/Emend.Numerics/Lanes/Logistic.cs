@@ -19,8 +19,9 @@ internal static class Logistic
     }
 
     /// <summary>
-    /// Clamps z where σ is already exactly 0 or 1 in float32 (|z| &gt; 104 under- or overflows e^−z), so derivative
-    /// formulas that multiply z by σ(1−σ) stay 0 for infinite z instead of becoming ∞·0 = NaN.
+    /// Clamps z to ±128, where σ is already exactly 0 or 1 in float32 (|z| &gt; 104 under- or overflows e^−z), so
+    /// derivative formulas that multiply z by σ(1−σ) stay 0 for infinite z instead of becoming ∞·0 = NaN. GELU-erf
+    /// uses it for the same reason: Φ and the normal density saturate in float64 beyond |x| ≈ 39.
     /// </summary>
     public static TF ClampSaturated<TF, TD>(TF z)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>

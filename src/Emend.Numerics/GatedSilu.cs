@@ -52,7 +52,7 @@ public static class GatedSilu
         {
             var slope = Silu.Derivative<TF, TD>(gate, out var sigma);
             dGate = dy * up * slope;
-            dUp = dy * gate * sigma;
+            dUp = dy * (gate * sigma);
         }
     }
 }

@@ -94,7 +94,8 @@ internal static class ReferenceMath
         return y;
     }
 
-    public static double LogSumExp(ReadOnlySpan<double> row)
+    /// <summary>The row maximum and log Σ exp(x − max), kept apart: max + log Σ would absorb log Σ for huge logits.</summary>
+    public static (double Max, double LogSum) LogSumExp(ReadOnlySpan<double> row)
     {
         var max = double.NegativeInfinity;
         foreach (var v in row)
@@ -102,7 +103,7 @@ internal static class ReferenceMath
         double sum = 0;
         foreach (var v in row)
             sum += Math.Exp(v - max);
-        return max + Math.Log(sum);
+        return (max, Math.Log(sum));
     }
 
     public static double[] LogSoftmax(double[] x, int dim)
@@ -110,9 +111,9 @@ internal static class ReferenceMath
         var y = new double[x.Length];
         for (var start = 0; start < x.Length; start += dim)
         {
-            var lse = LogSumExp(x.AsSpan(start, dim));
+            var (max, logSum) = LogSumExp(x.AsSpan(start, dim));
             for (var j = 0; j < dim; j++)
-                y[start + j] = x[start + j] - lse;
+                y[start + j] = x[start + j] - max - logSum;
         }
         return y;
     }
@@ -123,7 +124,10 @@ internal static class ReferenceMath
     {
         var losses = new double[targets.Length];
         for (var r = 0; r < targets.Length; r++)
-            losses[r] = LogSumExp(logits.AsSpan(r * vocab, vocab)) - logits[r * vocab + targets[r]];
+        {
+            var (max, logSum) = LogSumExp(logits.AsSpan(r * vocab, vocab));
+            losses[r] = logSum - (logits[r * vocab + targets[r]] - max);
+        }
         return losses;
     }
 

@@ -16,8 +16,14 @@ internal static class Expect
         double worstRatio = 1;
         for (var i = 0; i < actual.Length; i++)
         {
-            var error = Math.Abs(actual[i] - expected[i]);
             var bound = allowed(i);
+            Assert.False(double.IsNaN(bound), $"{what}: the test's bound for element {i} is NaN");
+            if (double.IsInfinity(expected[i]))
+            {
+                Assert.True(actual[i] == expected[i], $"{what}: element {i} is {actual[i]:R}, expected {expected[i]:R}");
+                continue;
+            }
+            var error = Math.Abs(actual[i] - expected[i]);
             if (double.IsNaN(actual[i]) || error > bound && error / bound > worstRatio)
             {
                 worst = i;

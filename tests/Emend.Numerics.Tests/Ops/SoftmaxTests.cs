@@ -1,9 +1,9 @@
 namespace Emend.Numerics.Tests.Ops;
 
 /// <summary>
-/// Error model (float32 unit roundoff ε): e = exp(fl(x − max)) is off by ε·(|x − max| + 4) relative (the rounded
-/// argument, then at most 2 ulp of exp); Σe in float64 inherits the p-weighted average of that; the final scaling or
-/// subtraction adds a rounding or two. The bounds below are that sum, computed from the float64 reference.
+/// Error model: see <see cref="RowErrorModel"/>. Σexp is float64, so a probability carries its float32 exponential's
+/// error plus the roundings of 1/Σ and the product; a log-probability carries the roundings of x − max, of log Σ and
+/// of their difference.
 /// </summary>
 public class SoftmaxTests
 {
@@ -155,44 +155,23 @@ public class SoftmaxTests
         Expect.Close(y, ReferenceMath.LogSoftmax(xd, dim), i => bound[i], "log-softmax");
     }
 
-    /// <summary>|Δp_j| ≤ ε·p_j·(|x_j − max| + Σ_k p_k|x_k − max| + 10): argument and exp (4), the sum, 1/Σ and the product.</summary>
-    private static double[] ForwardBounds(double[] x, int dim)
+    /// <summary>|Δp_j| ≤ ε·p_j·(|x_j − max| + 4 + 2).</summary>
+    private static double[] ForwardBounds(double[] x, int dim) => PerRow(x, dim, (model, j, _) =>
+        Expect.Eps * model.Probabilities[j] * (model.ExpErrors[j] + 2) + RowErrorModel.Float64Slack * model.Probabilities[j]);
+
+    /// <summary>|Δy_j| ≤ ε·(|x_j − max| + log Σ + |y_j|): the roundings of x − max, of log Σ and of their difference.</summary>
+    private static double[] LogForwardBounds(double[] x, int dim) => PerRow(x, dim, (model, j, xj) =>
+        Expect.Eps * (Math.Abs(xj - model.Max) + model.LogSum + Math.Abs(xj - model.Max - model.LogSum)) + RowErrorModel.Float64Slack * (model.LogSum + 1));
+
+    private static double[] PerRow(double[] x, int dim, Func<RowErrorModel, int, double, double> bound)
     {
-        var p = ReferenceMath.Softmax(x, dim);
-        var bound = new double[x.Length];
+        var bounds = new double[x.Length];
         for (var start = 0; start < x.Length; start += dim)
         {
-            var (max, spread) = MaxAndSpread(x, p, start, dim);
-            for (var j = start; j < start + dim; j++)
-                bound[j] = Expect.Eps * p[j] * (Math.Abs(x[j] - max) + spread + 10);
+            var model = new RowErrorModel(x.AsSpan(start, dim).ToArray());
+            for (var j = 0; j < dim; j++)
+                bounds[start + j] = bound(model, j, x[start + j]);
         }
-        return bound;
-    }
-
-    /// <summary>|Δy_j| ≤ ε·(|x_j − max| + log Σ + Σ_k p_k|x_k − max| + 4 + |y_j|): the two subtractions and log Σ's error.</summary>
-    private static double[] LogForwardBounds(double[] x, int dim)
-    {
-        var logP = ReferenceMath.LogSoftmax(x, dim);
-        var p = logP.Select(Math.Exp).ToArray();
-        var bound = new double[x.Length];
-        for (var start = 0; start < x.Length; start += dim)
-        {
-            var (max, spread) = MaxAndSpread(x, p, start, dim);
-            var logSum = ReferenceMath.LogSumExp(x.AsSpan(start, dim)).LogSum;
-            for (var j = start; j < start + dim; j++)
-                bound[j] = Expect.Eps * (Math.Abs(x[j] - max) + logSum + spread + 4 + Math.Abs(logP[j]));
-        }
-        return bound;
-    }
-
-    /// <summary>The row maximum and Σ p·|x − max| (with 0·∞ read as 0 for −∞ logits).</summary>
-    internal static (double Max, double Spread) MaxAndSpread(double[] x, double[] p, int start, int dim)
-    {
-        var max = x.AsSpan(start, dim).ToArray().Max();
-        double spread = 0;
-        for (var j = start; j < start + dim; j++)
-            if (p[j] > 0)
-                spread += p[j] * Math.Abs(x[j] - max);
-        return (max, spread);
+        return bounds;
     }
 }

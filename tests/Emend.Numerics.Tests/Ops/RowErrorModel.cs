@@ -1,0 +1,31 @@
+namespace Emend.Numerics.Tests.Ops;
+
+/// <summary>
+/// The error model of the vocabulary-wide ops, in units of the float32 unit roundoff ε. The log-sum-exp is float64
+/// throughout (max, then Σexp(x − max) with float64 exponentials), so its error is float64 rounding,
+/// <see cref="Float64Slack"/> relative. Probabilities written out are float32: e_j = exp(fl(x_j − max)) is off by
+/// (|x_j − max| + 4)·ε relative, from the rounded argument and at most 2 ulp of the float32 exp.
+/// </summary>
+internal sealed class RowErrorModel
+{
+    /// <summary>A generous allowance for a few float64 roundings on quantities of order 1.</summary>
+    public const double Float64Slack = 1e-14;
+
+    public RowErrorModel(double[] row)
+    {
+        Max = row.Max();
+        LogSum = ReferenceMath.LogSumExp(row).LogSum;
+        Probabilities = row.Select(x => Math.Exp(x - Max - LogSum)).ToArray();
+        ExpErrors = row.Select(x => double.IsNegativeInfinity(x) ? 0 : Math.Abs(x - Max) + 4).ToArray();
+    }
+
+    public double Max { get; }
+
+    /// <summary>log Σexp(x − max).</summary>
+    public double LogSum { get; }
+
+    public double[] Probabilities { get; }
+
+    /// <summary>Relative error of each float32 exp(fl(x_j − max)), in units of ε.</summary>
+    public double[] ExpErrors { get; }
+}

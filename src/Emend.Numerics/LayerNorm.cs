@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Emend.Numerics.Lanes;
 
@@ -97,6 +98,7 @@ public static class LayerNorm
     /// <summary>Terms (x − mean)² in float64.</summary>
     private readonly struct SquaredDeviation(double mean) : IUnaryTerms
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Terms<TF, TD>(TF x, out TD lower, out TD upper) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
         {
             x.Widen(out var low, out var high);
@@ -110,6 +112,7 @@ public static class LayerNorm
     /// <summary>((x − meanHigh) − meanLow)·rstd·w + b; the two-part mean is as exact as a float64 one.</summary>
     private readonly struct Normalize(float meanHigh, float meanLow, float rstd) : ITernaryMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF x, TF weight, TF bias) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
         {
             var xHat = (x - TF.Create(meanHigh) - TF.Create(meanLow)) * TF.Create(rstd);

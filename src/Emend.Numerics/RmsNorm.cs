@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Emend.Numerics.Lanes;
 
@@ -72,6 +73,7 @@ public static class RmsNorm
     /// <summary>(x·rstd)·w, rounding in the same order as Hugging Face's Llama RMSNorm.</summary>
     private readonly struct ScaleThenWeight(float rstd) : IBinaryMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF x, TF weight) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
             x * TF.Create(rstd) * weight;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Emend.Numerics.Lanes;
@@ -8,11 +9,14 @@ namespace Emend.Numerics.Lanes;
 /// for the tail, so a kernel's arithmetic is written once and no length has to be a multiple of the lane count.
 /// Callers validate lengths; an output may be the very same memory as an input (each register is loaded before it
 /// is stored), but partially overlapping spans are not supported.
+/// The loops are compiled fully optimised on first use: a layer op may run only a few times, each on a large buffer,
+/// and the tier-0/on-stack-replacement code the JIT would otherwise start with is several times slower.
 /// </summary>
 internal static class LaneLoops
 {
     private const int MaxLanes = 16;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, Span<float> result)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, IUnaryMap
     {
@@ -27,6 +31,7 @@ internal static class LaneLoops
             StoreTail<TF, TD>(kernel.Apply<TF, TD>(LoadTail<TF, TD>(a, i)), result, i);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> result)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, IBinaryMap
     {
@@ -42,6 +47,7 @@ internal static class LaneLoops
             StoreTail<TF, TD>(kernel.Apply<TF, TD>(LoadTail<TF, TD>(a, i), LoadTail<TF, TD>(b, i)), result, i);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c, Span<float> result)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, ITernaryMap
     {
@@ -58,6 +64,7 @@ internal static class LaneLoops
             StoreTail<TF, TD>(kernel.Apply<TF, TD>(LoadTail<TF, TD>(a, i), LoadTail<TF, TD>(b, i), LoadTail<TF, TD>(c, i)), result, i);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c,
         Span<float> first, Span<float> second)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, ITernaryPairMap
@@ -85,6 +92,7 @@ internal static class LaneLoops
     }
 
     /// <summary>Σ of the kernel's terms, accumulated in float64.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Sum<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, IUnaryTerms
     {
@@ -108,6 +116,7 @@ internal static class LaneLoops
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Sum<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, IBinaryTerms
     {
@@ -133,6 +142,7 @@ internal static class LaneLoops
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Sum<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, ITernaryTerms
     {
@@ -160,6 +170,7 @@ internal static class LaneLoops
     }
 
     /// <summary>sums[j] += term(a[j]) in float64: parameter gradients summed over many rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddTerms<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, Span<double> sums)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, IUnaryTerms
     {
@@ -181,6 +192,7 @@ internal static class LaneLoops
     }
 
     /// <summary>sums[j] += term(a[j], b[j]) in float64.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddTerms<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<double> sums)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, IBinaryTerms
     {

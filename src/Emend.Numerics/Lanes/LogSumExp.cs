@@ -1,12 +1,15 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Emend.Numerics.Lanes;
 
 /// <summary>
-/// The row maximum and Σ exp(x − max) shared by softmax, cross-entropy and KL. Subtracting the maximum keeps every
-/// exponential in (0, 1]; the exponentials and their sum are float64 because the BCL's float32 exp is off by up to
-/// 2 ulp (even exp(0) = 1 + 2⁻²³), which would put a 1e-7 floor under every loss, while the float64 exp is
-/// correctly rounded for float32 purposes and costs only ~1.7× in this one pass.
+/// Row exponentials after subtracting the row maximum (so every exponential lies in (0, 1]), in two flavours.
+/// <see cref="Of"/> sums float64 exponentials for losses and log-probabilities: the BCL's float32 exp is off by up
+/// to 2 ulp (even exp(0) = 1 + 2⁻²³), which would put a 1e-7 floor under a confident prediction's loss.
+/// <see cref="Exponentiate"/> writes float32 exponentials and sums what it wrote, for outputs that are
+/// probabilities (or gradients proportional to them): they hold only float32 accuracy anyway, and normalising by
+/// the sum of the stored values keeps them summing to 1; it is about twice as fast.
 /// </summary>
 internal static class LogSumExp
 {
@@ -17,30 +20,44 @@ internal static class LogSumExp
         return (max, LaneLoops.Sum<TF, TD, ShiftedExp>(new ShiftedExp(max), row));
     }
 
-    /// <summary>exp(x[index] − max) exactly as the summing kernel computes it, so it can be taken back out of the sum.</summary>
-    public static double ShiftedExpAt<TF, TD>(ReadOnlySpan<float> row, int index, float max)
-        where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
-        TD.Exp(TD.Create(row[index]) - TD.Create(max)).ToScalar();
+    /// <summary>exponentials[j] = exp(row[j] − max) in float32; returns Σ exponentials, summed in float64.</summary>
+    public static double Exponentiate<TF, TD>(ReadOnlySpan<float> row, Span<float> exponentials)
+        where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
+    {
+        LaneLoops.Map<TF, TD, ShiftedFloatExp>(new ShiftedFloatExp(TensorPrimitives.Max(row)), row, exponentials);
+        return LaneLoops.Sum<TF, TD, Identity>(default, exponentials);
+    }
+
+    /// <summary>Terms exp(a − shift), all in float64.</summary>
+    private readonly struct ShiftedExp(float shift) : IUnaryTerms
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Terms<TF, TD>(TF a, out TD lower, out TD upper)
+            where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
+        {
+            a.Widen(out var low, out var high);
+            lower = TD.Exp(low - TD.Create(shift));
+            upper = TD.Exp(high - TD.Create(shift));
+        }
+    }
+
+    private readonly struct ShiftedFloatExp(float shift) : IUnaryMap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TF Apply<TF, TD>(TF a) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
+            TF.Exp(a - TF.Create(shift));
+    }
 }
 
-/// <summary>Terms exp(a − shift), all in float64.</summary>
-internal readonly struct ShiftedExp(float shift) : IUnaryTerms
+/// <summary>Terms exp(a) in float64: the total mass of a distribution given by log-probabilities.</summary>
+internal readonly struct Exp : IUnaryTerms
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Terms<TF, TD>(TF a, out TD lower, out TD upper)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
     {
         a.Widen(out var low, out var high);
-        lower = TD.Exp(low - TD.Create(shift));
-        upper = TD.Exp(high - TD.Create(shift));
+        lower = TD.Exp(low);
+        upper = TD.Exp(high);
     }
-}
-
-/// <summary>
-/// exp(a − shift)·scale in float32 (within 2 ulp): softmax probabilities, or probabilities already multiplied by an
-/// upstream gradient, where float32 accuracy is all the output can hold.
-/// </summary>
-internal readonly struct ScaledShiftedExp(float shift, float scale) : IUnaryMap
-{
-    public TF Apply<TF, TD>(TF a) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
-        TF.Exp(a - TF.Create(shift)) * TF.Create(scale);
 }

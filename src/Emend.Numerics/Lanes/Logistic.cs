@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Emend.Numerics.Lanes;
 
 /// <summary>
@@ -9,6 +11,7 @@ internal static class Logistic
     /// σ(z) and 1 − σ(z), both with full relative accuracy: for z ≥ 0 the complement is e^−z·σ(z) rather than the
     /// cancelling 1 − σ. Overflow of e^−z for z ≪ 0 gives σ = 0 and complement 1, the correct limits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TF WithComplement<TF, TD>(TF z, out TF complement)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
     {
@@ -23,6 +26,7 @@ internal static class Logistic
     /// derivative formulas that multiply z by σ(1−σ) stay 0 for infinite z instead of becoming ∞·0 = NaN. GELU-erf
     /// uses it for the same reason: Φ and the normal density saturate in float64 beyond |x| ≈ 39.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TF ClampSaturated<TF, TD>(TF z)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
         TF.Min(TF.Max(z, TF.Create(-SaturationLimit)), TF.Create(SaturationLimit));

@@ -128,13 +128,15 @@ public class CrossEntropyTests
         Expect.Eps * Math.Abs(loss) + RowErrorModel.Float64Slack * (model.LogSum + Math.Abs(loss) + 1);
 
     /// <summary>
-    /// Non-target: dL·e_j·fl(dL/Σe) with a float32 e_j, so e_j's error and two roundings. Target: −dL·(Σe − e_t)/Σe in
-    /// float64, then one rounding to float32.
+    /// Non-target: e_j·fl(dL/Σe) from float32 exponentials, so e_j's and Σe's errors and two roundings. Target:
+    /// −dL·(Σe − e_t)/Σe in float64 from the same exponentials, then one rounding.
     /// </summary>
     private static double GradientBound(RowErrorModel model, int j, int target, double dLoss)
     {
         var p = model.Probabilities;
-        var magnitude = j == target ? 1 - p[target] : p[j] * (model.ExpErrors[j] + 2);
+        var magnitude = j == target
+            ? model.ExpErrorWithout(target) + (1 - p[target]) * (model.MeanExpError + 2)
+            : p[j] * (model.ExpErrors[j] + model.MeanExpError + 2);
         return Math.Abs(dLoss) * (Expect.Eps * magnitude + RowErrorModel.Float64Slack * p[j]);
     }
 }

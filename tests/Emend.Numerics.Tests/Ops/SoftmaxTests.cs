@@ -1,9 +1,9 @@
 namespace Emend.Numerics.Tests.Ops;
 
 /// <summary>
-/// Error model: see <see cref="RowErrorModel"/>. Σexp is float64, so a probability carries its float32 exponential's
-/// error plus the roundings of 1/Σ and the product; a log-probability carries the roundings of x − max, of log Σ and
-/// of their difference.
+/// Error model: see <see cref="RowErrorModel"/>. A probability carries its float32 exponential's error, that of their
+/// sum, and the roundings of 1/Σ and the product; a log-probability (float64 log-sum-exp) carries the roundings of
+/// x − max, of log Σ and of their difference.
 /// </summary>
 public class SoftmaxTests
 {
@@ -155,9 +155,9 @@ public class SoftmaxTests
         Expect.Close(y, ReferenceMath.LogSoftmax(xd, dim), i => bound[i], "log-softmax");
     }
 
-    /// <summary>|Δp_j| ≤ ε·p_j·(|x_j − max| + 4 + 2).</summary>
+    /// <summary>|Δp_j| ≤ ε·p_j·(|x_j − max| + 4 + Σ_k p_k(|x_k − max| + 4) + 2).</summary>
     private static double[] ForwardBounds(double[] x, int dim) => PerRow(x, dim, (model, j, _) =>
-        Expect.Eps * model.Probabilities[j] * (model.ExpErrors[j] + 2) + RowErrorModel.Float64Slack * model.Probabilities[j]);
+        Expect.Eps * model.Probabilities[j] * (model.ExpErrors[j] + model.MeanExpError + 2) + RowErrorModel.Float64Slack * model.Probabilities[j]);
 
     /// <summary>|Δy_j| ≤ ε·(|x_j − max| + log Σ + |y_j|): the roundings of x − max, of log Σ and of their difference.</summary>
     private static double[] LogForwardBounds(double[] x, int dim) => PerRow(x, dim, (model, j, xj) =>

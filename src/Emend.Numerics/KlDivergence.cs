@@ -57,7 +57,7 @@ public static class KlDivergence
             var reference = referenceLogProbs.Slice(r * vocab, vocab);
             var dRow = dLogits.Slice(r * vocab, vocab);
             var sumExp = LogSumExp.Exponentiate<TF, TD>(logits.Slice(r * vocab, vocab), dRow);
-            var referenceMass = LaneLoops.Sum<TF, TD, Exp>(default, reference);
+            var referenceMass = LaneLoops.Sum<TF, TD, Exponential>(default, reference);
             var kernel = new DivergenceGradient((float)(dLoss[r] * referenceMass / sumExp), dLoss[r]);
             LaneLoops.Map<TF, TD, DivergenceGradient>(kernel, dRow, reference, dRow);
         }

@@ -21,7 +21,7 @@ public static class LayerNorm
         OpArguments.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
         OpArguments.RequireLength(mean.Length, rows, nameof(mean), "one per row of x");
         OpArguments.RequireLength(rstd.Length, rows, nameof(rstd), "one per row of x");
-        RequireValidEpsilon(eps);
+        OpArguments.RequireEpsilon(eps);
         if (Vector512.IsHardwareAccelerated) Forward<Float512, Double512>(x, weight, bias, y, mean, rstd, dim, eps);
         else if (Vector256.IsHardwareAccelerated) Forward<Float256, Double256>(x, weight, bias, y, mean, rstd, dim, eps);
         else Forward<Float128, Double128>(x, weight, bias, y, mean, rstd, dim, eps);
@@ -87,12 +87,6 @@ public static class LayerNorm
         }
         weightGradient.AddToGradient();
         biasGradient.AddToGradient();
-    }
-
-    internal static void RequireValidEpsilon(float eps)
-    {
-        if (!(eps >= 0) || float.IsPositiveInfinity(eps))
-            throw new ArgumentOutOfRangeException(nameof(eps), eps, "eps must be finite and non-negative");
     }
 
     /// <summary>Terms (x − mean)² in float64.</summary>

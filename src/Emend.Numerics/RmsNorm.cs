@@ -16,7 +16,7 @@ public static class RmsNorm
         OpArguments.RequireLength(weight.Length, dim, nameof(weight), "dim");
         OpArguments.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
         OpArguments.RequireLength(rstd.Length, rows, nameof(rstd), "one per row of x");
-        LayerNorm.RequireValidEpsilon(eps);
+        OpArguments.RequireEpsilon(eps);
         if (Vector512.IsHardwareAccelerated) Forward<Float512, Double512>(x, weight, y, rstd, dim, eps);
         else if (Vector256.IsHardwareAccelerated) Forward<Float256, Double256>(x, weight, y, rstd, dim, eps);
         else Forward<Float128, Double128>(x, weight, y, rstd, dim, eps);

@@ -50,7 +50,7 @@ internal static class LogSumExp
 }
 
 /// <summary>Terms exp(a) in float64: the total mass of a distribution given by log-probabilities.</summary>
-internal readonly struct Exp : IUnaryTerms
+internal readonly struct Exponential : IUnaryTerms
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Terms<TF, TD>(TF a, out TD lower, out TD upper)

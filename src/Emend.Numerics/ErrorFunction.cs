@@ -58,8 +58,11 @@ public static class ErrorFunction
         return TD.Select(TD.LessThan(x, TD.Create(0)), TD.Create(2) - ofMagnitude, ofMagnitude);
     }
 
-    /// <summary>Φ(x), the standard normal CDF, as 0.5·erfc(−x/√2) so that it keeps full relative accuracy for x ≪ 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>
+    /// Φ(x), the standard normal CDF, as 0.5·erfc(−x/√2) so that it keeps full relative accuracy for x ≪ 0. Kept out
+    /// of line: inlined into a GELU kernel it would exhaust the JIT's inlining limits and leave lane operators as calls.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     internal static TD NormalCdf<TD>(TD x) where TD : struct, IDoubleLanes<TD> =>
         TD.Create(0.5) * Erfc(x * TD.Create(MinusInverseSqrt2));
 
@@ -72,7 +75,7 @@ public static class ErrorFunction
     {
         var t = TD.Create(2) / (TD.Create(2) + z);
         var u = (t - TD.Create(LargeTMid)) * TD.Create(LargeTInverseHalfWidth);
-        return TD.Exp(-(z * z)) * t * Horner(Large, u);
+        return Exponential.Of(-(z * z)) * t * Horner(Large, u);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -69,7 +69,7 @@ public static class Gelu
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF x) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
-            x / (TF.Create(1) + TF.Exp(-TwiceTanhArgument<TF, TD>(x)));
+            x / (TF.Create(1) + Exponential.Of<TF, TD>(-TwiceTanhArgument<TF, TD>(x)));
     }
 
     /// <summary>d/dx x·σ(z) = σ·(1 + x·(1−σ)·z′) with z = 2u, z′ = c₁ + 3c₃x².</summary>
@@ -109,7 +109,7 @@ public static class Gelu
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TD Derivative<TD>(TD x) where TD : struct, IDoubleLanes<TD>
         {
-            var density = TD.Exp(x * x * TD.Create(-0.5)) * TD.Create(InverseSqrtTwoPi);
+            var density = Exponential.Of(x * x * TD.Create(-0.5)) * TD.Create(InverseSqrtTwoPi);
             return TD.MultiplyAdd(x, density, ErrorFunction.NormalCdf(x));
         }
     }

@@ -57,7 +57,7 @@ public static class KlDivergence
             var reference = referenceLogProbs.Slice(r * vocab, vocab);
             var dRow = dLogits.Slice(r * vocab, vocab);
             var sumExp = LogSumExp.Exponentiate<TF, TD>(logits.Slice(r * vocab, vocab), dRow);
-            var referenceMass = LaneLoops.Sum<TF, TD, Exponential>(default, reference);
+            var referenceMass = LaneLoops.Sum<TF, TD, ExpTerms>(default, reference);
             var kernel = new DivergenceGradient((float)(dLoss[r] * referenceMass / sumExp), dLoss[r]);
             LaneLoops.Map<TF, TD, DivergenceGradient>(kernel, dRow, reference, dRow);
         }
@@ -86,7 +86,7 @@ public static class KlDivergence
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TD Term<TD>(TD x, TD referenceLogProb) where TD : struct, IDoubleLanes<TD>
         {
-            var probability = TD.Exp(referenceLogProb);
+            var probability = Exponential.Of(referenceLogProb);
             var term = probability * (referenceLogProb - x + TD.Create(logSumExp));
             return TD.Select(TD.EqualTo(probability, TD.Create(0)), TD.Create(0), term);
         }
@@ -97,6 +97,6 @@ public static class KlDivergence
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF exponential, TF referenceLogProb) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
-            exponential * TF.Create(scale) - TF.Create(dLoss) * TF.Exp(referenceLogProb);
+            exponential * TF.Create(scale) - TF.Create(dLoss) * Exponential.Of<TF, TD>(referenceLogProb);
     }
 }

@@ -35,7 +35,7 @@ public static class Silu
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TF Value<TF, TD>(TF x) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
-        x / (TF.Create(1) + TF.Exp(-x));
+        x / (TF.Create(1) + Exponential.Of<TF, TD>(-x));
 
     /// <summary>SiLU'(x) = σ(x)·(1 + x·(1 − σ(x))), returning σ(x) too for callers that also need SiLU itself.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

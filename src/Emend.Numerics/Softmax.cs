@@ -122,6 +122,6 @@ public static class Softmax
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF dy, TF y) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
-            dy - TF.Exp(y) * TF.Create(total);
+            dy - Exponential.Of<TF, TD>(y) * TF.Create(total);
     }
 }

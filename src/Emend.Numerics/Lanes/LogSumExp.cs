@@ -5,11 +5,11 @@ namespace Emend.Numerics.Lanes;
 
 /// <summary>
 /// Row exponentials after subtracting the row maximum (so every exponential lies in (0, 1]), in two flavours.
-/// <see cref="Of"/> sums float64 exponentials for losses and log-probabilities: the BCL's float32 exp is off by up
-/// to 2 ulp (even exp(0) = 1 + 2⁻²³), which would put a 1e-7 floor under a confident prediction's loss.
-/// <see cref="Exponentiate"/> writes float32 exponentials and sums what it wrote, for outputs that are
-/// probabilities (or gradients proportional to them): they hold only float32 accuracy anyway, and normalising by
-/// the sum of the stored values keeps them summing to 1; it is about twice as fast.
+/// <see cref="Of"/> forms x − max and its exponential in float64, for losses and log-probabilities: rounding x − max
+/// to float32 first would cost ε·|x − max| relative in each term. <see cref="Exponentiate"/> writes float32
+/// exponentials and sums what it wrote, for outputs that are probabilities (or gradients proportional to them): they
+/// hold only float32 accuracy anyway, normalising by the sum of the stored values keeps them summing to 1, and it is
+/// about twice as fast.
 /// </summary>
 internal static class LogSumExp
 {
@@ -36,8 +36,8 @@ internal static class LogSumExp
             where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
         {
             a.Widen(out var low, out var high);
-            lower = TD.Exp(low - TD.Create(shift));
-            upper = TD.Exp(high - TD.Create(shift));
+            lower = Exponential.Of(low - TD.Create(shift));
+            upper = Exponential.Of(high - TD.Create(shift));
         }
     }
 
@@ -45,19 +45,19 @@ internal static class LogSumExp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF a) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
-            TF.Exp(a - TF.Create(shift));
+            Exponential.Of<TF, TD>(a - TF.Create(shift));
     }
 }
 
 /// <summary>Terms exp(a) in float64: the total mass of a distribution given by log-probabilities.</summary>
-internal readonly struct Exponential : IUnaryTerms
+internal readonly struct ExpTerms : IUnaryTerms
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Terms<TF, TD>(TF a, out TD lower, out TD upper)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
     {
         a.Widen(out var low, out var high);
-        lower = TD.Exp(low);
-        upper = TD.Exp(high);
+        lower = Exponential.Of(low);
+        upper = Exponential.Of(high);
     }
 }

@@ -15,7 +15,7 @@ internal static class Logistic
     public static TF WithComplement<TF, TD>(TF z, out TF complement)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
     {
-        var expMinus = TF.Exp(-z);
+        var expMinus = Exponential.Of<TF, TD>(-z);
         var sigma = TF.Create(1) / (TF.Create(1) + expMinus);
         complement = TF.Select(TF.LessThan(z, TF.Create(0)), TF.Create(1) - sigma, expMinus * sigma);
         return sigma;

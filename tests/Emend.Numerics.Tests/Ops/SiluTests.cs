@@ -2,8 +2,9 @@ namespace Emend.Numerics.Tests.Ops;
 
 public class SiluTests
 {
-    // x/(1 + e^(−x)): e^(−x) within about two ulp (its argument is exact), then an add and a divide.
-    private const double Roundings = 6;
+    // x/(1 + e^(−x)): e^(−x) within 0.51 ulp (its argument is exact), then an add and a divide; the backward pass
+    // adds a product and a multiply-add.
+    private const double Roundings = 4;
 
     public static TheoryData<int> Lengths => ElementwiseChecks.Lengths;
 

@@ -155,7 +155,7 @@ public class SoftmaxTests
         Expect.Close(y, ReferenceMath.LogSoftmax(xd, dim), i => bound[i], "log-softmax");
     }
 
-    /// <summary>|Δp_j| ≤ ε·p_j·(|x_j − max| + 4 + Σ_k p_k(|x_k − max| + 4) + 2).</summary>
+    /// <summary>|Δp_j| ≤ ε·p_j·(e_j + Σ_k p_k·e_k + 2) with e_j the exponential's relative error (see RowErrorModel).</summary>
     private static double[] ForwardBounds(double[] x, int dim) => PerRow(x, dim, (model, j, _) =>
         Expect.Eps * model.Probabilities[j] * (model.ExpErrors[j] + model.MeanExpError + 2) + RowErrorModel.Float64Slack * model.Probabilities[j]);
 

@@ -32,20 +32,12 @@ internal static class Exponential
     {
         var clamped = TD.Min(TD.Max(x, TD.Create(LowestNormal)), TD.Create(HighestFinite));
         var shifted = ReduceArgument(clamped, out var r);
-        var p = TD.MultiplyAdd(TD.Create(1.0 / 6227020800), r, TD.Create(1.0 / 479001600));
-        p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 39916800));
-        p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 3628800));
-        p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 362880));
-        p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 40320));
-        p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 5040));
-        p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 720));
-        p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 120));
-        p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 24));
-        p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 6));
-        p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 2));
-        p = TD.MultiplyAdd(p, r, TD.Create(1.0));
-        p = TD.MultiplyAdd(p, r, TD.Create(1.0));
-        var result = TD.AddToExponent(p, shifted);
+        var high = TD.MultiplyAdd(TD.Create(1.0 / 6227020800), r, TD.Create(1.0 / 479001600));
+        high = TD.MultiplyAdd(high, r, TD.Create(1.0 / 39916800));
+        high = TD.MultiplyAdd(high, r, TD.Create(1.0 / 3628800));
+        high = TD.MultiplyAdd(high, r, TD.Create(1.0 / 362880));
+        high = TD.MultiplyAdd(high, r, TD.Create(1.0 / 40320));
+        var result = TD.AddToExponent(TaylorUpToDegree7(high, r), shifted);
         result = TD.Select(TD.LessThan(x, TD.Create(LowestNormal)), TD.Create(0), result);
         return TD.Select(TD.LessThan(TD.Create(HighestFinite), x), TD.Create(double.PositiveInfinity), result);
     }
@@ -62,15 +54,21 @@ internal static class Exponential
     private static TD SinglePrecision<TD>(TD x) where TD : struct, IDoubleLanes<TD>
     {
         var shifted = ReduceArgument(x, out var r);
-        var p = TD.MultiplyAdd(TD.Create(1.0 / 40320), r, TD.Create(1.0 / 5040));
+        return TD.AddToExponent(TaylorUpToDegree7(TD.Create(1.0 / 40320), r), shifted);
+    }
+
+    /// <summary>Finishes Horner's rule for Σ rⁿ/n!: <paramref name="higher"/> holds the terms of degree ≥ 8 divided by r⁸.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TD TaylorUpToDegree7<TD>(TD higher, TD r) where TD : struct, IDoubleLanes<TD>
+    {
+        var p = TD.MultiplyAdd(higher, r, TD.Create(1.0 / 5040));
         p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 720));
         p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 120));
         p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 24));
         p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 6));
         p = TD.MultiplyAdd(p, r, TD.Create(1.0 / 2));
         p = TD.MultiplyAdd(p, r, TD.Create(1.0));
-        p = TD.MultiplyAdd(p, r, TD.Create(1.0));
-        return TD.AddToExponent(p, shifted);
+        return TD.MultiplyAdd(p, r, TD.Create(1.0));
     }
 
     /// <summary>Splits x = k·ln2 + r; returns k + 1.5·2⁵² (k in its low bits, for AddToExponent).</summary>

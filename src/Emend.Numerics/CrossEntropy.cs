@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using Emend.Numerics.Lanes;
 
@@ -48,14 +49,12 @@ public static class CrossEntropy
     {
         for (var r = 0; r < targets.Length; r++)
         {
-            var row = logits.Slice(r * vocab, vocab);
             var target = targets[r];
-            var (max, sumExp) = LogSumExp.Of<TF, TD>(row);
-            var targetExp = LogSumExp.ShiftedExpAt<TF, TD>(row, target, max);
-            var gradient = dLoss[r];
             var dRow = dLogits.Slice(r * vocab, vocab);
-            LaneLoops.Map<TF, TD, ScaledShiftedExp>(new ScaledShiftedExp(max, (float)(gradient / sumExp)), row, dRow);
-            dRow[target] = (float)(-gradient * ((sumExp - targetExp) / sumExp));
+            var sumExp = LogSumExp.Exponentiate<TF, TD>(logits.Slice(r * vocab, vocab), dRow);
+            var othersExp = sumExp - dRow[target];
+            TensorPrimitives.Multiply(dRow, (float)(dLoss[r] / sumExp), dRow);
+            dRow[target] = (float)(-dLoss[r] * (othersExp / sumExp));
         }
     }
 

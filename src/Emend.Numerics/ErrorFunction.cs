@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Emend.Numerics.Lanes;
 
 namespace Emend.Numerics;
@@ -40,6 +41,7 @@ public static class ErrorFunction
     /// <summary>The complementary error function 1 − erf(x), without the cancellation of computing it that way.</summary>
     public static double Erfc(double x) => Erfc(Double128.Create(x)).ToScalar();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TD Erf<TD>(TD x) where TD : struct, IDoubleLanes<TD>
     {
         var z = TD.Abs(x);
@@ -48,6 +50,7 @@ public static class ErrorFunction
         return TD.Select(TD.LessThan(z, TD.Create(SmallLimit)), SmallErf(x), fromTail);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TD Erfc<TD>(TD x) where TD : struct, IDoubleLanes<TD>
     {
         var z = TD.Abs(x);
@@ -55,20 +58,27 @@ public static class ErrorFunction
         return TD.Select(TD.LessThan(x, TD.Create(0)), TD.Create(2) - ofMagnitude, ofMagnitude);
     }
 
-    /// <summary>Φ(x), the standard normal CDF, as 0.5·erfc(−x/√2) so that it keeps full relative accuracy for x ≪ 0.</summary>
+    /// <summary>
+    /// Φ(x), the standard normal CDF, as 0.5·erfc(−x/√2) so that it keeps full relative accuracy for x ≪ 0. Kept out
+    /// of line: inlined into a GELU kernel it would exhaust the JIT's inlining limits and leave lane operators as calls.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     internal static TD NormalCdf<TD>(TD x) where TD : struct, IDoubleLanes<TD> =>
         TD.Create(0.5) * Erfc(x * TD.Create(MinusInverseSqrt2));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TD SmallErf<TD>(TD x) where TD : struct, IDoubleLanes<TD> => x * Horner(Small, x * x);
 
     /// <summary>erfc(z) for z ≥ 1; meaningless below, where the callers select the other piece.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TD LargeErfc<TD>(TD z) where TD : struct, IDoubleLanes<TD>
     {
         var t = TD.Create(2) / (TD.Create(2) + z);
         var u = (t - TD.Create(LargeTMid)) * TD.Create(LargeTInverseHalfWidth);
-        return TD.Exp(-(z * z)) * t * Horner(Large, u);
+        return Exponential.Of(-(z * z)) * t * Horner(Large, u);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TD Horner<TD>(ReadOnlySpan<double> highestFirst, TD x) where TD : struct, IDoubleLanes<TD>
     {
         var sum = TD.Create(highestFirst[0]);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Emend.Numerics.Lanes;
 
@@ -41,18 +42,20 @@ public static class GatedSilu
 
     private readonly struct GatedForward : IBinaryMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF gate, TF up) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
             Silu.Value<TF, TD>(gate) * up;
     }
 
     private readonly struct GatedBackward : ITernaryPairMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply<TF, TD>(TF dy, TF gate, TF up, out TF dGate, out TF dUp)
             where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
         {
             var slope = Silu.Derivative<TF, TD>(gate, out var sigma);
             dGate = dy * up * slope;
-            dUp = dy * gate * sigma;
+            dUp = dy * (gate * sigma);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Emend.Numerics.Lanes;
 
@@ -60,18 +61,21 @@ public static class Gelu
         new(nameof(kind), kind, $"unknown GELU kind; expected {GeluKind.Tanh} or {GeluKind.Erf}");
 
     /// <summary>2u = x·(c₁ + c₃x²), the argument of σ in x·σ(2u).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TF TwiceTanhArgument<TF, TD>(TF x) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
         x * TF.MultiplyAdd(TF.Create(Cubic), x * x, TF.Create(Linear));
 
     private readonly struct TanhForward : IUnaryMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF x) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
-            x / (TF.Create(1) + TF.Exp(-TwiceTanhArgument<TF, TD>(x)));
+            x / (TF.Create(1) + Exponential.Of<TF, TD>(-TwiceTanhArgument<TF, TD>(x)));
     }
 
     /// <summary>d/dx x·σ(z) = σ·(1 + x·(1−σ)·z′) with z = 2u, z′ = c₁ + 3c₃x².</summary>
     private readonly struct TanhBackward : IBinaryMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF dy, TF x) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
         {
             x = Logistic.ClampSaturated<TF, TD>(x);
@@ -83,6 +87,7 @@ public static class Gelu
 
     private readonly struct ErfForward : IUnaryMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF x) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
         {
             x.Widen(out var low, out var high);
@@ -93,16 +98,18 @@ public static class Gelu
     /// <summary>d/dx x·Φ(x) = Φ(x) + x·φ(x), in float64.</summary>
     private readonly struct ErfBackward : IBinaryMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF dy, TF x) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
         {
             dy.Widen(out var dyLow, out var dyHigh);
-            x.Widen(out var low, out var high);
+            Logistic.ClampSaturated<TF, TD>(x).Widen(out var low, out var high);
             return TF.Narrow(dyLow * Derivative(low), dyHigh * Derivative(high));
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TD Derivative<TD>(TD x) where TD : struct, IDoubleLanes<TD>
         {
-            var density = TD.Exp(x * x * TD.Create(-0.5)) * TD.Create(InverseSqrtTwoPi);
+            var density = Exponential.Of(x * x * TD.Create(-0.5)) * TD.Create(InverseSqrtTwoPi);
             return TD.MultiplyAdd(x, density, ErrorFunction.NormalCdf(x));
         }
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Emend.Numerics.Lanes;
 
@@ -53,12 +54,12 @@ public static class KlDivergence
     {
         for (var r = 0; r < dLoss.Length; r++)
         {
-            var row = logits.Slice(r * vocab, vocab);
             var reference = referenceLogProbs.Slice(r * vocab, vocab);
-            var (max, sumExp) = LogSumExp.Of<TF, TD>(row);
-            var referenceMass = LaneLoops.Sum<TF, TD, ShiftedExp>(new ShiftedExp(0), reference);
-            var kernel = new DivergenceGradient(max, (float)(dLoss[r] * referenceMass / sumExp), dLoss[r]);
-            LaneLoops.Map<TF, TD, DivergenceGradient>(kernel, row, reference, dLogits.Slice(r * vocab, vocab));
+            var dRow = dLogits.Slice(r * vocab, vocab);
+            var sumExp = LogSumExp.Exponentiate<TF, TD>(logits.Slice(r * vocab, vocab), dRow);
+            var referenceMass = LaneLoops.Sum<TF, TD, ExpTerms>(default, reference);
+            var kernel = new DivergenceGradient((float)(dLoss[r] * referenceMass / sumExp), dLoss[r]);
+            LaneLoops.Map<TF, TD, DivergenceGradient>(kernel, dRow, reference, dRow);
         }
     }
 
@@ -72,6 +73,7 @@ public static class KlDivergence
     /// <summary>Terms p_ref·(log p_ref − (x − logsumexp)) in float64; zero where p_ref = 0.</summary>
     private readonly struct DivergenceTerms(double logSumExp) : IBinaryTerms
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Terms<TF, TD>(TF x, TF referenceLogProb, out TD lower, out TD upper)
             where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
         {
@@ -81,18 +83,20 @@ public static class KlDivergence
             upper = Term(xHigh, refHigh);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private TD Term<TD>(TD x, TD referenceLogProb) where TD : struct, IDoubleLanes<TD>
         {
-            var probability = TD.Exp(referenceLogProb);
+            var probability = Exponential.Of(referenceLogProb);
             var term = probability * (referenceLogProb - x + TD.Create(logSumExp));
             return TD.Select(TD.EqualTo(probability, TD.Create(0)), TD.Create(0), term);
         }
     }
 
-    /// <summary>exp(x − max)·scale − dLoss·p_ref with scale = dLoss·Σp_ref/Σexp(x − max).</summary>
-    private readonly struct DivergenceGradient(float max, float scale, float dLoss) : IBinaryMap
+    /// <summary>e·scale − dLoss·p_ref, from e = exp(x − max) and scale = dLoss·Σp_ref/Σe.</summary>
+    private readonly struct DivergenceGradient(float scale, float dLoss) : IBinaryMap
     {
-        public TF Apply<TF, TD>(TF x, TF referenceLogProb) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
-            TF.Exp(x - TF.Create(max)) * TF.Create(scale) - TF.Create(dLoss) * TF.Exp(referenceLogProb);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TF Apply<TF, TD>(TF exponential, TF referenceLogProb) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
+            exponential * TF.Create(scale) - TF.Create(dLoss) * Exponential.Of<TF, TD>(referenceLogProb);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Emend.Numerics.Lanes;
 
@@ -20,7 +21,7 @@ public static class LayerNorm
         OpArguments.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
         OpArguments.RequireLength(mean.Length, rows, nameof(mean), "one per row of x");
         OpArguments.RequireLength(rstd.Length, rows, nameof(rstd), "one per row of x");
-        RequireValidEpsilon(eps);
+        OpArguments.RequireEpsilon(eps);
         if (Vector512.IsHardwareAccelerated) Forward<Float512, Double512>(x, weight, bias, y, mean, rstd, dim, eps);
         else if (Vector256.IsHardwareAccelerated) Forward<Float256, Double256>(x, weight, bias, y, mean, rstd, dim, eps);
         else Forward<Float128, Double128>(x, weight, bias, y, mean, rstd, dim, eps);
@@ -88,15 +89,10 @@ public static class LayerNorm
         biasGradient.AddToGradient();
     }
 
-    internal static void RequireValidEpsilon(float eps)
-    {
-        if (!(eps >= 0) || float.IsPositiveInfinity(eps))
-            throw new ArgumentOutOfRangeException(nameof(eps), eps, "eps must be finite and non-negative");
-    }
-
     /// <summary>Terms (x − mean)² in float64.</summary>
     private readonly struct SquaredDeviation(double mean) : IUnaryTerms
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Terms<TF, TD>(TF x, out TD lower, out TD upper) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
         {
             x.Widen(out var low, out var high);
@@ -110,6 +106,7 @@ public static class LayerNorm
     /// <summary>((x − meanHigh) − meanLow)·rstd·w + b; the two-part mean is as exact as a float64 one.</summary>
     private readonly struct Normalize(float meanHigh, float meanLow, float rstd) : ITernaryMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF x, TF weight, TF bias) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
         {
             var xHat = (x - TF.Create(meanHigh) - TF.Create(meanLow)) * TF.Create(rstd);

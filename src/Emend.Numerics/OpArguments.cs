@@ -25,4 +25,11 @@ internal static class OpArguments
         if (actual != 0)
             RequireLength(actual, expected, name, meaning + ", or empty to skip it");
     }
+
+    /// <summary>A norm's eps: finite and non-negative (0 is allowed; the caller then owns the zero-variance case).</summary>
+    public static void RequireEpsilon(float eps)
+    {
+        if (!(eps >= 0) || float.IsPositiveInfinity(eps))
+            throw new ArgumentOutOfRangeException(nameof(eps), eps, "eps must be finite and non-negative");
+    }
 }

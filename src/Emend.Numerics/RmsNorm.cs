@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Emend.Numerics.Lanes;
 
@@ -15,7 +16,7 @@ public static class RmsNorm
         OpArguments.RequireLength(weight.Length, dim, nameof(weight), "dim");
         OpArguments.RequireLength(y.Length, x.Length, nameof(y), "the length of x");
         OpArguments.RequireLength(rstd.Length, rows, nameof(rstd), "one per row of x");
-        LayerNorm.RequireValidEpsilon(eps);
+        OpArguments.RequireEpsilon(eps);
         if (Vector512.IsHardwareAccelerated) Forward<Float512, Double512>(x, weight, y, rstd, dim, eps);
         else if (Vector256.IsHardwareAccelerated) Forward<Float256, Double256>(x, weight, y, rstd, dim, eps);
         else Forward<Float128, Double128>(x, weight, y, rstd, dim, eps);
@@ -72,6 +73,7 @@ public static class RmsNorm
     /// <summary>(x·rstd)·w, rounding in the same order as Hugging Face's Llama RMSNorm.</summary>
     private readonly struct ScaleThenWeight(float rstd) : IBinaryMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF x, TF weight) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
             x * TF.Create(rstd) * weight;
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Emend.Numerics.Lanes;
 
@@ -32,10 +33,12 @@ public static class Silu
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
         LaneLoops.Map<TF, TD, SiluBackward>(default, dy, x, dx);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TF Value<TF, TD>(TF x) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
-        x / (TF.Create(1) + TF.Exp(-x));
+        x / (TF.Create(1) + Exponential.Of<TF, TD>(-x));
 
     /// <summary>SiLU'(x) = σ(x)·(1 + x·(1 − σ(x))), returning σ(x) too for callers that also need SiLU itself.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TF Derivative<TF, TD>(TF x, out TF sigma) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
     {
         var clamped = Logistic.ClampSaturated<TF, TD>(x);
@@ -45,11 +48,13 @@ public static class Silu
 
     private readonly struct SiluForward : IUnaryMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF x) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> => Value<TF, TD>(x);
     }
 
     private readonly struct SiluBackward : IBinaryMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF dy, TF x) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
             dy * Derivative<TF, TD>(x, out _);
     }

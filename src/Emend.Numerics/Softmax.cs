@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Emend.Numerics.Lanes;
 
@@ -6,7 +8,8 @@ namespace Emend.Numerics;
 /// <summary>
 /// Softmax and log-softmax over the last dimension of a row-major [rows, dim] buffer. The row maximum is subtracted
 /// before exponentiating and Σexp is accumulated in float64 (<see cref="LogSumExp"/>), so huge logits neither
-/// overflow nor lose the small probabilities. A row holding only −∞ has no distribution and yields NaN.
+/// overflow nor lose the small probabilities; log-softmax uses float64 exponentials, so log-probabilities near 0
+/// keep their relative accuracy. A row holding only −∞ has no distribution and yields NaN.
 /// Outputs may be the input span itself (in place).
 /// </summary>
 public static class Softmax
@@ -53,9 +56,9 @@ public static class Softmax
     {
         for (var start = 0; start < x.Length; start += dim)
         {
-            var row = x.Slice(start, dim);
-            var (max, sumExp) = LogSumExp.Of<TF, TD>(row);
-            LaneLoops.Map<TF, TD, ScaledShiftedExp>(new ScaledShiftedExp(max, (float)(1 / sumExp)), row, y.Slice(start, dim));
+            var yRow = y.Slice(start, dim);
+            var sumExp = LogSumExp.Exponentiate<TF, TD>(x.Slice(start, dim), yRow);
+            TensorPrimitives.Multiply(yRow, (float)(1 / sumExp), yRow);
         }
     }
 
@@ -103,19 +106,22 @@ public static class Softmax
     /// the logits are large and the log-probability is small.</summary>
     private readonly struct LogShift(float max, float logSumExp) : IUnaryMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF x) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
             x - TF.Create(max) - TF.Create(logSumExp);
     }
 
     private readonly struct SoftmaxGradient(float projection) : IBinaryMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF dy, TF y) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
             y * (dy - TF.Create(projection));
     }
 
     private readonly struct LogSoftmaxGradient(float total) : IBinaryMap
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TF Apply<TF, TD>(TF dy, TF y) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
-            dy - TF.Exp(y) * TF.Create(total);
+            dy - Exponential.Of<TF, TD>(y) * TF.Create(total);
     }
 }

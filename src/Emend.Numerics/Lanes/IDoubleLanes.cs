@@ -27,9 +27,18 @@ internal interface IDoubleLanes<TSelf>
 
     static abstract TSelf MultiplyAdd(TSelf left, TSelf right, TSelf addend);
 
-    static abstract TSelf Exp(TSelf value);
-
     static abstract TSelf Abs(TSelf value);
+
+    /// <summary>IEEE minimum: NaN propagates.</summary>
+    static abstract TSelf Min(TSelf left, TSelf right);
+
+    static abstract TSelf Max(TSelf left, TSelf right);
+
+    /// <summary>
+    /// value·2ⁿ, where n is the integer held in the low mantissa bits of <paramref name="integerInLowBits"/> (a double
+    /// in ±2⁵¹ plus 1.5·2⁵²): an exponent-field add, valid while the result stays a normal number.
+    /// </summary>
+    static abstract TSelf AddToExponent(TSelf value, TSelf integerInLowBits);
 
     static abstract TSelf LessThan(TSelf left, TSelf right);
 

@@ -30,8 +30,6 @@ internal interface IFloatLanes<TSelf, TWide>
     /// <summary>left·right + addend rounded once, so every width gives bit-identical results.</summary>
     static abstract TSelf MultiplyAdd(TSelf left, TSelf right, TSelf addend);
 
-    static abstract TSelf Exp(TSelf value);
-
     /// <summary>IEEE minimum: NaN propagates, so clamping never hides a NaN input.</summary>
     static abstract TSelf Min(TSelf left, TSelf right);
 

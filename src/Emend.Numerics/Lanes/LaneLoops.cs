@@ -1,18 +1,24 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Emend.Numerics.Lanes;
 
 /// <summary>
-/// The loops shared by every pointwise and row kernel: whole registers over the body, then one zero-padded register
-/// for the tail, so a kernel's arithmetic is written once and no length has to be a multiple of the lane count.
-/// Callers validate lengths; an output may be the very same memory as an input (each register is loaded before it
-/// is stored), but partially overlapping spans are not supported.
+/// The loops shared by every pointwise and row kernel: whole registers over the body, then the tail copied into one
+/// zero-padded register and run through the same loop again, so a kernel's arithmetic is written once, instantiated
+/// once per loop, and no length has to be a multiple of the lane count. Callers validate lengths; an output may be
+/// the very same memory as an input (each register is loaded before it is stored), but partially overlapping spans
+/// are not supported.
+/// Each loop is compiled fully optimised on first use (a layer op may run only a few times, each on a large buffer,
+/// and tier-0 or on-stack-replacement code is several times slower) and is never inlined into its caller: there the
+/// JIT's inlining limits run out and leave the lane operators as calls, measured 9× slower.
 /// </summary>
 internal static class LaneLoops
 {
     private const int MaxLanes = 16;
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Map<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, Span<float> result)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, IUnaryMap
     {
@@ -24,9 +30,14 @@ internal static class LaneLoops
         for (; i + (nuint)TF.Count <= n; i += (nuint)TF.Count)
             kernel.Apply<TF, TD>(TF.Load(in pa, i)).Store(ref pr, i);
         if (i < n)
-            StoreTail<TF, TD>(kernel.Apply<TF, TD>(LoadTail<TF, TD>(a, i)), result, i);
+        {
+            Span<float> padded = stackalloc float[MaxLanes];
+            Map<TF, TD, TK>(kernel, Pad<TF, TD>(a[(int)i..], stackalloc float[MaxLanes]), padded[..TF.Count]);
+            padded[..result[(int)i..].Length].CopyTo(result[(int)i..]);
+        }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Map<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> result)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, IBinaryMap
     {
@@ -39,9 +50,15 @@ internal static class LaneLoops
         for (; i + (nuint)TF.Count <= n; i += (nuint)TF.Count)
             kernel.Apply<TF, TD>(TF.Load(in pa, i), TF.Load(in pb, i)).Store(ref pr, i);
         if (i < n)
-            StoreTail<TF, TD>(kernel.Apply<TF, TD>(LoadTail<TF, TD>(a, i), LoadTail<TF, TD>(b, i)), result, i);
+        {
+            Span<float> padded = stackalloc float[MaxLanes];
+            Map<TF, TD, TK>(kernel, Pad<TF, TD>(a[(int)i..], stackalloc float[MaxLanes]), Pad<TF, TD>(b[(int)i..], stackalloc float[MaxLanes]),
+                padded[..TF.Count]);
+            padded[..result[(int)i..].Length].CopyTo(result[(int)i..]);
+        }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Map<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c, Span<float> result)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, ITernaryMap
     {
@@ -55,9 +72,15 @@ internal static class LaneLoops
         for (; i + (nuint)TF.Count <= n; i += (nuint)TF.Count)
             kernel.Apply<TF, TD>(TF.Load(in pa, i), TF.Load(in pb, i), TF.Load(in pc, i)).Store(ref pr, i);
         if (i < n)
-            StoreTail<TF, TD>(kernel.Apply<TF, TD>(LoadTail<TF, TD>(a, i), LoadTail<TF, TD>(b, i), LoadTail<TF, TD>(c, i)), result, i);
+        {
+            Span<float> padded = stackalloc float[MaxLanes];
+            Map<TF, TD, TK>(kernel, Pad<TF, TD>(a[(int)i..], stackalloc float[MaxLanes]), Pad<TF, TD>(b[(int)i..], stackalloc float[MaxLanes]),
+                Pad<TF, TD>(c[(int)i..], stackalloc float[MaxLanes]), padded[..TF.Count]);
+            padded[..result[(int)i..].Length].CopyTo(result[(int)i..]);
+        }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Map<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c,
         Span<float> first, Span<float> second)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, ITernaryPairMap
@@ -78,13 +101,17 @@ internal static class LaneLoops
         }
         if (i < n)
         {
-            kernel.Apply<TF, TD>(LoadTail<TF, TD>(a, i), LoadTail<TF, TD>(b, i), LoadTail<TF, TD>(c, i), out var r1, out var r2);
-            StoreTail<TF, TD>(r1, first, i);
-            StoreTail<TF, TD>(r2, second, i);
+            Span<float> padded1 = stackalloc float[MaxLanes];
+            Span<float> padded2 = stackalloc float[MaxLanes];
+            Map<TF, TD, TK>(kernel, Pad<TF, TD>(a[(int)i..], stackalloc float[MaxLanes]), Pad<TF, TD>(b[(int)i..], stackalloc float[MaxLanes]),
+                Pad<TF, TD>(c[(int)i..], stackalloc float[MaxLanes]), padded1[..TF.Count], padded2[..TF.Count]);
+            padded1[..first[(int)i..].Length].CopyTo(first[(int)i..]);
+            padded2[..second[(int)i..].Length].CopyTo(second[(int)i..]);
         }
     }
 
     /// <summary>Σ of the kernel's terms, accumulated in float64.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static double Sum<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, IUnaryTerms
     {
@@ -102,12 +129,14 @@ internal static class LaneLoops
         var total = (lowSum + highSum).Sum();
         if (i < n)
         {
-            kernel.Terms<TF, TD>(LoadTail<TF, TD>(a, i), out var low, out var high);
-            total += SumLeading(low, high, (int)(n - i));
+            var lanes = ZeroedLanes<TF, TD>(stackalloc double[MaxLanes]);
+            AddTerms<TF, TD, TK>(kernel, Pad<TF, TD>(a[(int)i..], stackalloc float[MaxLanes]), lanes);
+            total += SumLeading(lanes, (int)(n - i));
         }
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static double Sum<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, IBinaryTerms
     {
@@ -127,12 +156,14 @@ internal static class LaneLoops
         var total = (lowSum + highSum).Sum();
         if (i < n)
         {
-            kernel.Terms<TF, TD>(LoadTail<TF, TD>(a, i), LoadTail<TF, TD>(b, i), out var low, out var high);
-            total += SumLeading(low, high, (int)(n - i));
+            var lanes = ZeroedLanes<TF, TD>(stackalloc double[MaxLanes]);
+            AddTerms<TF, TD, TK>(kernel, Pad<TF, TD>(a[(int)i..], stackalloc float[MaxLanes]), Pad<TF, TD>(b[(int)i..], stackalloc float[MaxLanes]), lanes);
+            total += SumLeading(lanes, (int)(n - i));
         }
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static double Sum<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, ITernaryTerms
     {
@@ -153,13 +184,16 @@ internal static class LaneLoops
         var total = (lowSum + highSum).Sum();
         if (i < n)
         {
-            kernel.Terms<TF, TD>(LoadTail<TF, TD>(a, i), LoadTail<TF, TD>(b, i), LoadTail<TF, TD>(c, i), out var low, out var high);
-            total += SumLeading(low, high, (int)(n - i));
+            var lanes = ZeroedLanes<TF, TD>(stackalloc double[MaxLanes]);
+            AddTerms<TF, TD, TK>(kernel, Pad<TF, TD>(a[(int)i..], stackalloc float[MaxLanes]), Pad<TF, TD>(b[(int)i..], stackalloc float[MaxLanes]),
+                Pad<TF, TD>(c[(int)i..], stackalloc float[MaxLanes]), lanes);
+            total += SumLeading(lanes, (int)(n - i));
         }
         return total;
     }
 
     /// <summary>sums[j] += term(a[j]) in float64: parameter gradients summed over many rows.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AddTerms<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, Span<double> sums)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, IUnaryTerms
     {
@@ -175,12 +209,14 @@ internal static class LaneLoops
         }
         if (i < n)
         {
-            kernel.Terms<TF, TD>(LoadTail<TF, TD>(a, i), out var low, out var high);
-            AddLeadingInto(low, high, sums[(int)i..]);
+            var lanes = ZeroedLanes<TF, TD>(stackalloc double[MaxLanes]);
+            AddTerms<TF, TD, TK>(kernel, Pad<TF, TD>(a[(int)i..], stackalloc float[MaxLanes]), lanes);
+            AddLeading(lanes, sums[(int)i..]);
         }
     }
 
     /// <summary>sums[j] += term(a[j], b[j]) in float64.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AddTerms<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<double> sums)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, IBinaryTerms
     {
@@ -197,51 +233,58 @@ internal static class LaneLoops
         }
         if (i < n)
         {
-            kernel.Terms<TF, TD>(LoadTail<TF, TD>(a, i), LoadTail<TF, TD>(b, i), out var low, out var high);
-            AddLeadingInto(low, high, sums[(int)i..]);
+            var lanes = ZeroedLanes<TF, TD>(stackalloc double[MaxLanes]);
+            AddTerms<TF, TD, TK>(kernel, Pad<TF, TD>(a[(int)i..], stackalloc float[MaxLanes]), Pad<TF, TD>(b[(int)i..], stackalloc float[MaxLanes]), lanes);
+            AddLeading(lanes, sums[(int)i..]);
         }
     }
 
-    private static TF LoadTail<TF, TD>(ReadOnlySpan<float> source, nuint start)
+    /// <summary>sums[j] += term(a[j], b[j], c[j]) in float64; the tail of the three-input <see cref="Sum{TF,TD,TK}(TK,ReadOnlySpan{float},ReadOnlySpan{float},ReadOnlySpan{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void AddTerms<TF, TD, TK>(TK kernel, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c, Span<double> sums)
+        where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> where TK : struct, ITernaryTerms
+    {
+        Debug.Assert(a.Length == TF.Count && b.Length == TF.Count && c.Length == TF.Count && sums.Length == TF.Count);
+        kernel.Terms<TF, TD>(TF.Load(in MemoryMarshal.GetReference(a), 0), TF.Load(in MemoryMarshal.GetReference(b), 0),
+            TF.Load(in MemoryMarshal.GetReference(c), 0), out var low, out var high);
+        AddInto(low, high, ref MemoryMarshal.GetReference(sums), 0);
+    }
+
+    /// <summary>The tail copied into the first register-width of <paramref name="buffer"/>, zeros after it.</summary>
+    private static ReadOnlySpan<float> Pad<TF, TD>(ReadOnlySpan<float> tail, Span<float> buffer)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
     {
-        Span<float> padded = stackalloc float[MaxLanes];
+        var padded = buffer[..TF.Count];
         padded.Clear();
-        source[(int)start..].CopyTo(padded);
-        return TF.Load(in MemoryMarshal.GetReference(padded), 0);
+        tail.CopyTo(padded);
+        return padded;
     }
 
-    private static void StoreTail<TF, TD>(TF value, Span<float> destination, nuint start)
+    private static Span<double> ZeroedLanes<TF, TD>(Span<double> buffer)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
     {
-        Span<float> padded = stackalloc float[MaxLanes];
-        value.Store(ref MemoryMarshal.GetReference(padded), 0);
-        var tail = destination[(int)start..];
-        padded[..tail.Length].CopyTo(tail);
+        var lanes = buffer[..TF.Count];
+        lanes.Clear();
+        return lanes;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddInto<TD>(TD low, TD high, ref double sums, nuint offset) where TD : struct, IDoubleLanes<TD>
     {
         (TD.Load(in sums, offset) + low).Store(ref sums, offset);
         (TD.Load(in sums, offset + (nuint)TD.Count) + high).Store(ref sums, offset + (nuint)TD.Count);
     }
 
-    private static double SumLeading<TD>(TD low, TD high, int count) where TD : struct, IDoubleLanes<TD>
+    private static double SumLeading(ReadOnlySpan<double> lanes, int count)
     {
-        Span<double> lanes = stackalloc double[MaxLanes];
-        low.Store(ref MemoryMarshal.GetReference(lanes), 0);
-        high.Store(ref MemoryMarshal.GetReference(lanes), (nuint)TD.Count);
         double total = 0;
         foreach (var lane in lanes[..count])
             total += lane;
         return total;
     }
 
-    private static void AddLeadingInto<TD>(TD low, TD high, Span<double> sums) where TD : struct, IDoubleLanes<TD>
+    private static void AddLeading(ReadOnlySpan<double> lanes, Span<double> sums)
     {
-        Span<double> lanes = stackalloc double[MaxLanes];
-        low.Store(ref MemoryMarshal.GetReference(lanes), 0);
-        high.Store(ref MemoryMarshal.GetReference(lanes), (nuint)TD.Count);
         for (var j = 0; j < sums.Length; j++)
             sums[j] += lanes[j];
     }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Emend.Numerics.Lanes;
 
 // Kernels shared by LayerNorm and RmsNorm. RmsNorm is LayerNorm without centring, so it passes mean = 0.
@@ -5,6 +7,7 @@ namespace Emend.Numerics.Lanes;
 /// <summary>Terms dy·x̂ with x̂ = (x − mean)·rstd, all in float64: the weight gradient of one row.</summary>
 internal readonly struct NormalizedProduct(double mean, double rstd) : IBinaryTerms
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Terms<TF, TD>(TF dy, TF x, out TD lower, out TD upper)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
     {
@@ -20,6 +23,7 @@ internal readonly struct NormalizedProduct(double mean, double rstd) : IBinaryTe
 /// <summary>Terms dy·w·x̂ in float64: the projection of the upstream gradient on x̂ that the input gradient removes.</summary>
 internal readonly struct WeightedNormalizedProduct(double mean, double rstd) : ITernaryTerms
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Terms<TF, TD>(TF dy, TF weight, TF x, out TD lower, out TD upper)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
     {
@@ -39,6 +43,7 @@ internal readonly struct WeightedNormalizedProduct(double mean, double rstd) : I
 /// </summary>
 internal readonly struct NormInputGradient(float mean, float rstd, float meanG, float meanGx) : ITernaryMap
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TF Apply<TF, TD>(TF dy, TF weight, TF x) where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
     {
         var r = TF.Create(rstd);

@@ -31,7 +31,9 @@ public class HfFixtureGenerationTests
         {
             var alone = model.Generate([reference.Sequences[s]], options);
             Assert.Equal(alone.Tokens[0], batched.Tokens[s]);
-            Tolerance.AssertClose(alone.StepLogits![0], batched.StepLogits![s], $"{arch} sequence {s} step logits", 1e-5, 1e-6);
+            // Batched and single-prompt runs take different GEMM tilings (M differs), so their float32 sums are ordered
+            // differently; each is within the README's float32-vs-exact bound, which is therefore the bound here.
+            Tolerance.AssertClose(alone.StepLogits![0], batched.StepLogits![s], $"{arch} sequence {s} step logits");
         }
     }
 }

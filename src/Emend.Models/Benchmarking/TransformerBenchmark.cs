@@ -46,8 +46,9 @@ public static class TransformerBenchmark
         void ForwardBackward()
         {
             var result = model.Forward(batch, keep, logits);
-            LogitLoss.NegativeLogLikelihood(result.Logits, targets, spec.VocabSize, dLogits, 1f / targets.Length);
-            gradients.Clear();
+            using (new ProfileScope(model.Profile, "loss"))
+                LogitLoss.NegativeLogLikelihood(result.Logits, targets, spec.VocabSize, dLogits, 1f / targets.Length);
+            using (new ProfileScope(model.Profile, "clear gradients")) gradients.Clear();
             model.Backward(result, dLogits, gradients);
         }
         void Decode() => model.Generate(prompt, generation, cancellationToken);

@@ -72,14 +72,11 @@ public sealed class LinearWeight
                 x, InFeatures, 1f, dWeight, InFeatures);
     }
 
-    /// <summary>Adds the column sums of dy (dL/db).</summary>
+    /// <summary>Adds the column sums of dy (dL/db), row after row (the order a serial sum would take).</summary>
     internal void AccumulateBiasGradient(ReadOnlySpan<float> dy, int rows, Span<float> dBias)
     {
         for (var r = 0; r < rows; r++)
-        {
-            var row = dy.Slice(r * OutFeatures, OutFeatures);
-            for (var j = 0; j < OutFeatures; j++) dBias[j] += row[j];
-        }
+            System.Numerics.Tensors.TensorPrimitives.Add(dBias, dy.Slice(r * OutFeatures, OutFeatures), dBias);
     }
 
     private void AddRowVector(Span<float> y, ReadOnlySpan<float> bias, int rows)

@@ -17,6 +17,9 @@ public sealed record ForwardOptions
 
     public IReadOnlyList<Intervention> Interventions { get; init; } = [];
 
-    /// <summary>Keep every layer's activations so that <see cref="Transformer.Backward(ForwardResult, ReadOnlySpan{float}, IEnumerable{ModelParameter})"/> can follow.</summary>
+    /// <summary>
+    /// Keep every layer's activations so that
+    /// <see cref="Transformer.Backward(ForwardResult, ReadOnlySpan{float}, IEnumerable{ModelParameter})"/> can follow.
+    /// </summary>
     public bool KeepForBackward { get; init; }
 }

@@ -1,8 +1,9 @@
 namespace Emend.Models.Runtime;
 
 /// <summary>
-/// The result of <see cref="Transformer.Backward(ForwardResult, ReadOnlySpan{float}, IEnumerable{ModelParameter})"/>: dLoss/dθ for each requested parameter (float32, in the
-/// parameter's stored layout) and dLoss/dδ for each intervention of the forward pass, in its order.
+/// The result of a backward pass: dLoss/dθ for each requested parameter (float32, in the parameter's stored layout)
+/// and dLoss/dδ for each intervention of the forward pass, in its order. Made by
+/// <see cref="Transformer.CreateGradients"/>, the parameter arrays can be reused: a backward pass adds into them.
 /// </summary>
 public sealed class Gradients
 {

@@ -4,8 +4,9 @@ namespace Emend.Models.Runtime;
 
 /// <summary>
 /// The losses that editing and training put on logits rows, returning the loss and writing dLoss/dLogits for
-/// <see cref="Transformer.Backward(ForwardResult, ReadOnlySpan{float}, IEnumerable{ModelParameter})"/>. Each call covers its own rows and overwrites their gradient, scaled by
-/// <c>scale</c> (pass 1/rows for a mean); a loss made of several terms calls each on its slice of the rows.
+/// <see cref="Transformer.Backward(ForwardResult, ReadOnlySpan{float}, IEnumerable{ModelParameter})"/>. Each call covers its own
+/// rows and overwrites their gradient, scaled by <c>scale</c> (pass 1/rows for a mean); a loss made of several terms
+/// calls each on its slice of the rows.
 /// Large calls (a training batch over a 50k vocabulary: a hundred million exponentials) are split by rows over the
 /// compute threads; each row is computed alone, so the result does not depend on the thread count.
 /// </summary>

@@ -48,7 +48,9 @@ public class LoadMemoryTests
         using (var model = Transformer.Initialize(TinySpecs.Get("gpt2"), seed: 4))
             BFloat16Export.Write(model, TinyGpt2Config, directory.Path, CancellationToken.None);
         var report = LoadMemoryProbe.Measure(directory.Path, tokens: 4);
-        Assert.InRange(report.ResidentAfterLoadBytes, 1 << 20, report.PeakResidentBytes);
-        Assert.True(LoadMemoryProbe.PeakResidentBytes() >= report.PeakResidentBytes);
+        // The kernel syncs per-thread RSS counters lazily, so two readings may disagree by a few pages per thread.
+        const long counterSlack = 16 << 20;
+        Assert.InRange(report.ResidentAfterLoadBytes, 1 << 20, report.PeakResidentBytes + counterSlack);
+        Assert.True(LoadMemoryProbe.PeakResidentBytes() + counterSlack >= report.PeakResidentBytes);
     }
 }

@@ -45,6 +45,7 @@ internal static unsafe class GemmPacking<T> where T : unmanaged, IFloatingPointI
     /// op(B)[p0.., j0..] (kc × nc) → panels of <paramref name="nr"/> columns, each kc rows of nr values.
     /// <paramref name="widened"/> holds nr × kc floats when B is 16-bit and transposed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(T* destination, in GemmOperand<T> b, int p0, int j0, int kc, int nc, int nr, SimdWidth width, float* widened)
     {
         for (var jr = 0; jr < nc; jr += nr, destination += (nint)kc * nr)
@@ -105,6 +106,7 @@ internal static unsafe class GemmPacking<T> where T : unmanaged, IFloatingPointI
     /// Transposes the whole 16 × 16 blocks of the first cols / 16 · 16 columns and the first kc / 16 · 16 depths;
     /// returns the number of columns it covered (the caller finishes the ragged edges element by element).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int TransposeBlocks16(float* source, nint sourceStride, float* destination, int nr, int kc, int cols)
     {
         var blockColumns = cols / 16 * 16;

@@ -72,8 +72,8 @@ public static class GemmBenchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(repeat, 1);
         var (managed, openBlas) = benchmarkCase.DoublePrecision
-            ? Operations<double>(benchmarkCase, threads)
-            : Operations<float>(benchmarkCase, threads);
+            ? DoubleOperations(benchmarkCase, threads)
+            : SingleOperations(benchmarkCase, threads);
         var bestManaged = Timing.Worst;
         var bestOpenBlas = Timing.Worst;
         managed();
@@ -89,22 +89,20 @@ public static class GemmBenchmark
             openBlas is null ? null : bestOpenBlas.CpuSeconds / bestManaged.CpuSeconds);
     }
 
-    private static (Action Managed, Action? OpenBlas) Operations<T>(GemmBenchmarkCase c, int threads)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    private static (Action Managed, Action? OpenBlas) SingleOperations(GemmBenchmarkCase c, int threads)
     {
-        var random = new Random(42);
-        var a = RandomArray<T>(random, (long)c.M * c.K);
-        var b = RandomArray<T>(random, (long)c.K * c.N);
-        var result = new T[(long)c.M * c.N];
-        var ldb = c.TransB == Transpose.None ? c.N : c.K;
+        var (a, b, result, ldb) = Operands<float>(c);
         var options = new GemmOptions(threads, SimdWidths.Current);
-        var hasOpenBlas = OpenBlasLibrary.IsAvailable;
-        if (a is double[] ad && b is double[] bd && result is double[] cd)
-            return (() => Gemm.Dgemm(options, Transpose.None, c.TransB, c.M, c.N, c.K, 1, ad, c.K, bd, ldb, 0, cd, c.N),
-                hasOpenBlas ? () => OpenBlasDgemm(threads, c, ad, bd, ldb, cd) : null);
-        var (af, bf, cf) = ((float[])(object)a, (float[])(object)b, (float[])(object)result);
-        return (() => Gemm.Sgemm(options, Transpose.None, c.TransB, c.M, c.N, c.K, 1f, af, c.K, bf, ldb, 0f, cf, c.N),
-            hasOpenBlas ? () => OpenBlasSgemm(threads, c, af, bf, ldb, cf) : null);
+        return (() => Gemm.Sgemm(options, Transpose.None, c.TransB, c.M, c.N, c.K, 1f, a, c.K, b, ldb, 0f, result, c.N),
+            OpenBlasLibrary.IsAvailable ? () => OpenBlasSgemm(threads, c, a, b, ldb, result) : null);
+    }
+
+    private static (Action Managed, Action? OpenBlas) DoubleOperations(GemmBenchmarkCase c, int threads)
+    {
+        var (a, b, result, ldb) = Operands<double>(c);
+        var options = new GemmOptions(threads, SimdWidths.Current);
+        return (() => Gemm.Dgemm(options, Transpose.None, c.TransB, c.M, c.N, c.K, 1, a, c.K, b, ldb, 0, result, c.N),
+            OpenBlasLibrary.IsAvailable ? () => OpenBlasDgemm(threads, c, a, b, ldb, result) : null);
     }
 
     private static unsafe void OpenBlasSgemm(int threads, GemmBenchmarkCase c, float[] a, float[] b, int ldb, float[] result)
@@ -117,6 +115,14 @@ public static class GemmBenchmark
     {
         fixed (double* pa = a, pb = b, pc = result)
             OpenBlasGemm.Dgemm(threads, Transpose.None, c.TransB, c.M, c.N, c.K, 1, pa, c.K, pb, ldb, 0, pc, c.N);
+    }
+
+    /// <summary>Random A (M × K), B stored as op(B) requires, a C to overwrite, and B's leading dimension.</summary>
+    private static (T[] A, T[] B, T[] C, int Ldb) Operands<T>(GemmBenchmarkCase c) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(42);
+        return (RandomArray<T>(random, (long)c.M * c.K), RandomArray<T>(random, (long)c.K * c.N), new T[(long)c.M * c.N],
+            c.TransB == Transpose.None ? c.N : c.K);
     }
 
     private static T[] RandomArray<T>(Random random, long length) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>

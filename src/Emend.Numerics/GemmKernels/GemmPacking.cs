@@ -62,11 +62,11 @@ internal static unsafe class GemmPacking<T> where T : unmanaged, IFloatingPointI
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackPanel(T* destination, in GemmOperand<T> b, int p0, int j, int kc, int cols, int nr, SimdWidth width)
     {
+        if (b.HalfFormat is { } format)
+            HalfConversion.Widen(format, b.HalfAt(p0, j), b.LeadingDimension, (float*)destination, nr, kc, cols, width);
         for (var p = 0; p < kc; p++, destination += nr)
         {
-            if (b.HalfFormat is { } format)
-                HalfConversion.Widen(format, b.HalfAt(p0 + p, j), (float*)destination, cols, width);
-            else
+            if (b.HalfFormat is null)
                 Copy(destination, b.At(p0 + p, j), cols);
             for (var c = cols; c < nr; c++) destination[c] = T.Zero;
         }
@@ -80,8 +80,7 @@ internal static unsafe class GemmPacking<T> where T : unmanaged, IFloatingPointI
         nint sourceStride;
         if (b.HalfFormat is { } format)
         {
-            for (var c = 0; c < cols; c++)
-                HalfConversion.Widen(format, b.HalfAt(p0, j + c), widened + (nint)c * kc, kc, width);
+            HalfConversion.Widen(format, b.HalfAt(p0, j), b.LeadingDimension, widened, kc, cols, kc, width);
             source = (T*)widened;
             sourceStride = kc;
         }

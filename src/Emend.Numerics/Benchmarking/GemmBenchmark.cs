@@ -2,10 +2,15 @@ using System.Diagnostics;
 
 namespace Emend.Numerics;
 
-/// <summary>One GEMM shape to measure: C[M×N] = A[M×K]·op(B), with B stored [K, N] or, transposed, [N, K] (an [out, in] weight).</summary>
-public sealed record GemmBenchmarkCase(bool DoublePrecision, Transpose TransB, int M, int K, int N)
+/// <summary>
+/// One GEMM shape to measure: C[M×N] = A[M×K]·op(B), with B stored [K, N] or, transposed, [N, K] (an [out, in]
+/// weight). For SGEMM, B may be stored as bfloat16/float16 (a <see cref="MatrixView"/>, managed only); OpenBLAS then
+/// runs the same product with float32 B as the reference.
+/// </summary>
+public sealed record GemmBenchmarkCase(bool DoublePrecision, Transpose TransB, int M, int K, int N, ElementType BType = ElementType.Float32)
 {
-    public string Name => $"{(DoublePrecision ? "dgemm" : "sgemm")} {(TransB == Transpose.None ? "NN" : "NT")} {M}x{K}x{N}";
+    public string Name => $"{(DoublePrecision ? "dgemm" : "sgemm")} {(TransB == Transpose.None ? "NN" : "NT")} {M}x{K}x{N}"
+        + BType switch { ElementType.BFloat16 => " bf16 B", ElementType.Float16 => " fp16 B", _ => "" };
 
     public double Flops => 2.0 * M * K * N;
 }
@@ -47,6 +52,8 @@ public static class GemmBenchmark
             new(false, transB, 512, 768, 50257),
             new(false, transB, 2048, 2048, 2048),
         }),
+        new(false, Transpose.Transposed, 32, 768, 3072, ElementType.BFloat16),
+        new(false, Transpose.Transposed, 512, 768, 3072, ElementType.BFloat16),
         new(true, Transpose.None, 2048, 2048, 2048),
         new(true, Transpose.Transposed, 2048, 256, 2048),
     ];
@@ -93,8 +100,13 @@ public static class GemmBenchmark
     {
         var (a, b, result, ldb) = Operands<float>(c);
         var options = new GemmOptions(threads, SimdWidths.Current);
-        return (() => Gemm.Sgemm(options, Transpose.None, c.TransB, c.M, c.N, c.K, 1f, a, c.K, b, ldb, 0f, result, c.N),
-            OpenBlasLibrary.IsAvailable ? () => OpenBlasSgemm(threads, c, a, b, ldb, result) : null);
+        Action? openBlas = OpenBlasLibrary.IsAvailable ? () => OpenBlasSgemm(threads, c, a, b, ldb, result) : null;
+        if (c.BType == ElementType.Float32)
+            return (() => Gemm.Sgemm(options, Transpose.None, c.TransB, c.M, c.N, c.K, 1f, a, c.K, b, ldb, 0f, result, c.N), openBlas);
+        var halves = new ushort[b.Length];
+        if (c.BType == ElementType.BFloat16) HalfConversion.SingleToBFloat16(b, halves);
+        else HalfConversion.SingleToHalf(b, halves);
+        return (() => SixteenBitSgemm(options, c, a, halves, ldb, result), openBlas);
     }
 
     private static (Action Managed, Action? OpenBlas) DoubleOperations(GemmBenchmarkCase c, int threads)
@@ -103,6 +115,13 @@ public static class GemmBenchmark
         var options = new GemmOptions(threads, SimdWidths.Current);
         return (() => Gemm.Dgemm(options, Transpose.None, c.TransB, c.M, c.N, c.K, 1, a, c.K, b, ldb, 0, result, c.N),
             OpenBlasLibrary.IsAvailable ? () => OpenBlasDgemm(threads, c, a, b, ldb, result) : null);
+    }
+
+    private static unsafe void SixteenBitSgemm(GemmOptions options, GemmBenchmarkCase c, float[] a, ushort[] b, int ldb, float[] result)
+    {
+        var (rows, cols) = c.TransB == Transpose.None ? (c.K, c.N) : (c.N, c.K);
+        fixed (ushort* pb = b)
+            Gemm.Sgemm(options, Transpose.None, c.TransB, c.M, c.N, c.K, 1f, a, c.K, new MatrixView(pb, c.BType, rows, cols, ldb), 0f, result, c.N);
     }
 
     private static unsafe void OpenBlasSgemm(int threads, GemmBenchmarkCase c, float[] a, float[] b, int ldb, float[] result)

@@ -34,12 +34,12 @@ internal static class BenchGemmCommand
             if (!asJson)
             {
                 output.WriteLine($"threads {threadCount}, best of {repetitions}, OpenBLAS {(OpenBlasLibrary.IsAvailable ? "found" : "absent")}");
-                output.WriteLine($"{"case",-34} {"managed GFLOP/s",16} {"OpenBLAS GFLOP/s",17} {"ratio",7} {"cpu ratio",10}");
+                output.WriteLine($"{"case",-34} {"managed GFLOP/s",16} {"OpenBLAS GFLOP/s",17} {"ratio",7}");
             }
             var progress = new SynchronousProgress<GemmBenchmarkResult>(r =>
             {
                 if (!asJson)
-                    output.WriteLine($"{r.Case.Name,-34} {r.ManagedGflops,16:F1} {Format(r.OpenBlasGflops, "F1"),17} {Format(r.Ratio, "F2"),7} {Format(r.CpuRatio, "F2"),10}");
+                    output.WriteLine($"{r.Case.Name,-34} {r.ManagedGflops,16:F1} {Format(r.OpenBlasGflops, "F1"),17} {Format(r.Ratio, "F2"),7}");
             });
             var results = GemmBenchmark.Run(cases, threadCount, repetitions, progress);
             if (asJson)
@@ -55,7 +55,6 @@ internal static class BenchGemmCommand
                     managedGflops = r.ManagedGflops,
                     openBlasGflops = r.OpenBlasGflops,
                     ratio = r.Ratio,
-                    cpuRatio = r.CpuRatio,
                 }), new JsonSerializerOptions { WriteIndented = true }));
             return 0;
         });

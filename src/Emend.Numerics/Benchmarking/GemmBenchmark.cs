@@ -15,22 +15,14 @@ public sealed record GemmBenchmarkCase(bool DoublePrecision, Transpose TransB, i
     public double Flops => 2.0 * M * K * N;
 }
 
-/// <summary>
-/// Best-of-N wall-clock throughput of the managed kernels and of OpenBLAS (null when absent), measured interleaved,
-/// and the ratio of their best process CPU times.
-/// </summary>
+/// <summary>Best-of-N wall-clock throughput of the managed kernels and of OpenBLAS (null when absent), measured interleaved.</summary>
 /// <param name="Case">The shape measured.</param>
 /// <param name="Threads">Threads given to both backends.</param>
 /// <param name="ManagedGflops">Best wall-clock throughput of the managed kernels.</param>
 /// <param name="OpenBlasGflops">Best wall-clock throughput of OpenBLAS, null when the library is absent.</param>
-/// <param name="CpuRatio">
-/// OpenBLAS CPU seconds / managed CPU seconds (spin-waits included, both libraries spin). On a shared machine a
-/// preempted worker stretches the wall clock of a multi-threaded call but not its CPU time, so this ratio stays
-/// stable where the wall-clock one does not; on an idle machine the two agree.
-/// </param>
-public sealed record GemmBenchmarkResult(GemmBenchmarkCase Case, int Threads, double ManagedGflops, double? OpenBlasGflops, double? CpuRatio)
+public sealed record GemmBenchmarkResult(GemmBenchmarkCase Case, int Threads, double ManagedGflops, double? OpenBlasGflops)
 {
-    /// <summary>Managed / OpenBLAS wall-clock throughput; above 1 means the managed kernel was faster.</summary>
+    /// <summary>Managed / OpenBLAS throughput; above 1 means the managed kernel was faster.</summary>
     public double? Ratio => OpenBlasGflops is { } reference ? ManagedGflops / reference : null;
 }
 
@@ -81,19 +73,18 @@ public static class GemmBenchmark
         var (managed, openBlas) = benchmarkCase.DoublePrecision
             ? DoubleOperations(benchmarkCase, threads)
             : SingleOperations(benchmarkCase, threads);
-        var bestManaged = Timing.Worst;
-        var bestOpenBlas = Timing.Worst;
+        var bestManaged = double.MaxValue;
+        var bestOpenBlas = double.MaxValue;
         managed();
         openBlas?.Invoke();
         for (var r = 0; r < repeat; r++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            bestManaged = bestManaged.Best(Timing.Measure(managed));
-            if (openBlas is not null) bestOpenBlas = bestOpenBlas.Best(Timing.Measure(openBlas));
+            bestManaged = Math.Min(bestManaged, Seconds(managed));
+            if (openBlas is not null) bestOpenBlas = Math.Min(bestOpenBlas, Seconds(openBlas));
         }
-        return new GemmBenchmarkResult(benchmarkCase, threads, benchmarkCase.Flops / bestManaged.WallSeconds / 1e9,
-            openBlas is null ? null : benchmarkCase.Flops / bestOpenBlas.WallSeconds / 1e9,
-            openBlas is null ? null : bestOpenBlas.CpuSeconds / bestManaged.CpuSeconds);
+        return new GemmBenchmarkResult(benchmarkCase, threads, benchmarkCase.Flops / bestManaged / 1e9,
+            openBlas is null ? null : benchmarkCase.Flops / bestOpenBlas / 1e9);
     }
 
     private static (Action Managed, Action? OpenBlas) SingleOperations(GemmBenchmarkCase c, int threads)
@@ -151,20 +142,10 @@ public static class GemmBenchmark
         return values;
     }
 
-    /// <summary>Wall-clock and process CPU seconds of one call; <see cref="Best"/> keeps the minimum of each separately.</summary>
-    private readonly record struct Timing(double WallSeconds, double CpuSeconds)
+    private static double Seconds(Action action)
     {
-        public static Timing Worst => new(double.MaxValue, double.MaxValue);
-
-        public static Timing Measure(Action action)
-        {
-            var cpuStart = Environment.CpuUsage.TotalTime;
-            var start = Stopwatch.GetTimestamp();
-            action();
-            var wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            return new Timing(wall, Math.Max((Environment.CpuUsage.TotalTime - cpuStart).TotalSeconds, 1e-6));
-        }
-
-        public Timing Best(Timing other) => new(Math.Min(WallSeconds, other.WallSeconds), Math.Min(CpuSeconds, other.CpuSeconds));
+        var start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 }

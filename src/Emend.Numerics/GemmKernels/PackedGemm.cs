@@ -5,9 +5,9 @@ namespace Emend.Numerics;
 
 /// <summary>
 /// The BLIS-style blocked GEMM on one rectangle of C. Loop order, outermost first: depth blocks of Kc; row blocks
-/// of Mc (A packed once per depth block, so each A element is packed once per thread); column blocks of Nc (a
-/// Kc × Nc B block packed into L2); then for each A panel (Mr × Kc, held in L1) every B panel streams past it.
-/// Only the first depth block applies the caller's beta; later ones accumulate.
+/// of Mc (op(A) copied row-major, so each A element is packed once per thread); column blocks of Nc (a
+/// Kc × Nc B block packed into L2); then for each Mr rows of A (Mr × Kc, held in L1) every B panel streams past
+/// them. Only the first depth block applies the caller's beta; later ones accumulate.
 /// </summary>
 internal static unsafe class PackedGemm<T, TKernel>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -18,8 +18,7 @@ internal static unsafe class PackedGemm<T, TKernel>
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
         var workspace = GemmWorkspace.Current;
-        var blockRows = Math.Min(TKernel.Mc, (rowEnd - rowStart + mr - 1) / mr * mr);
-        var packedA = workspace.Get<T>(GemmBuffer.PackedA, (long)blockRows * TKernel.Kc);
+        var packedA = workspace.Get<T>(GemmBuffer.PackedA, (long)Math.Min(TKernel.Mc, rowEnd - rowStart) * TKernel.Kc);
         var packedB = workspace.Get<T>(GemmBuffer.PackedB, (long)TKernel.Kc * TKernel.Nc);
         var tile = workspace.Get<T>(GemmBuffer.EdgeTile, mr * nr);
         var widened = problem.B.HalfFormat is null ? null : workspace.Get<float>(GemmBuffer.WidenedRows, (long)nr * TKernel.Kc);
@@ -31,7 +30,7 @@ internal static unsafe class PackedGemm<T, TKernel>
             for (var ic = rowStart; ic < rowEnd; ic += TKernel.Mc)
             {
                 var mc = Math.Min(TKernel.Mc, rowEnd - ic);
-                GemmPacking<T>.PackA(packedA, problem.A, ic, pc, mc, kc, mr);
+                GemmPacking<T>.PackA(packedA, problem.A, ic, pc, mc, kc, width);
                 for (var jc = colStart; jc < colEnd; jc += TKernel.Nc)
                 {
                     var nc = Math.Min(TKernel.Nc, colEnd - jc);
@@ -47,11 +46,11 @@ internal static unsafe class PackedGemm<T, TKernel>
                             var b = packedB + (nint)jr * kc;
                             if (rows == mr && cols == nr)
                             {
-                                TKernel.Multiply(kc, a, b, cRow + jr, problem.Ldc, problem.Alpha, beta);
+                                TKernel.Multiply(kc, a, kc, rows, b, cRow + jr, problem.Ldc, problem.Alpha, beta);
                             }
                             else
                             {
-                                TKernel.Multiply(kc, a, b, tile, nr, T.One, T.Zero);
+                                TKernel.Multiply(kc, a, kc, rows, b, tile, nr, T.One, T.Zero);
                                 GemmEdge.Merge(tile, nr, cRow + jr, problem.Ldc, rows, cols, problem.Alpha, beta);
                             }
                         }

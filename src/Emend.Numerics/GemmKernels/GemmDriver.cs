@@ -44,7 +44,7 @@ internal static unsafe class GemmDriver
         if (problem.A.Transposed)
         {
             var rowMajorA = GemmWorkspace.Current.Get<float>(GemmBuffer.CallerCopyOfA, (long)problem.M * problem.K);
-            GemmPacking<float>.PackA(rowMajorA, problem.A, 0, 0, problem.M, problem.K, width);
+            GemmPacking<float>.PackA(rowMajorA, problem.K, problem.A, 0, 0, problem.M, problem.K, width);
             problem = new GemmProblem<float>(problem.M, problem.N, problem.K, problem.Alpha,
                 new GemmOperand<float>(rowMajorA, problem.K, transposed: false), problem.B, problem.Beta, problem.C, problem.Ldc);
         }

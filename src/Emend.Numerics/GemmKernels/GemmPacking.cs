@@ -12,20 +12,21 @@ namespace Emend.Numerics;
 internal static unsafe class GemmPacking<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>
-    /// op(A)[i0.., p0..] (mc × kc) → a row-major mc × kc block (leading dimension kc) that the kernels read row by
-    /// row with unit stride. Reading a plain A in place would save this copy but, with a leading dimension that is a
-    /// multiple of 4 KB (2048 floats), puts all Mr rows in the same L1 sets: measured 20 % slower at 2048³.
+    /// op(A)[i0.., p0..] (mc × kc) → a row-major block with row stride <paramref name="destinationStride"/>, which
+    /// the kernels read row by row with unit stride. Reading a plain A in place would save this copy but, with a
+    /// leading dimension that is a multiple of 4 KB (2048 floats), puts all Mr rows in the same L1 sets: measured
+    /// 20 % slower at 2048³.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackA(T* destination, in GemmOperand<T> a, int i0, int p0, int mc, int kc, SimdWidth width)
+    public static void PackA(T* destination, nint destinationStride, in GemmOperand<T> a, int i0, int p0, int mc, int kc, SimdWidth width)
     {
         if (a.Transposed)
         {
-            Transpose(a.At(i0, p0), a.LeadingDimension, kc, mc, destination, kc, width);
+            Transpose(a.At(i0, p0), a.LeadingDimension, kc, mc, destination, destinationStride, width);
             return;
         }
         for (var r = 0; r < mc; r++)
-            Copy(destination + (nint)r * kc, a.At(i0 + r, p0), kc);
+            Copy(destination + r * destinationStride, a.At(i0 + r, p0), kc);
     }
 
     /// <summary>

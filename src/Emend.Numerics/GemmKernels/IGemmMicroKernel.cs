@@ -4,8 +4,9 @@ namespace Emend.Numerics;
 
 /// <summary>
 /// A register-tile GEMM kernel and the cache blocking tuned for it. The kernel reads <see cref="Mr"/> rows of a
-/// row-major packed block of op(A) and a packed panel of op(B) of <see cref="Nr"/> columns (kc × Nr, row after
-/// row), so both stream with unit stride while its Mr × Nr accumulators stay in registers for all kc steps.
+/// row-major packed block of op(A), whose row stride is the constant <see cref="Kc"/> (so every A access is one
+/// addressing mode with a fixed displacement), and a packed panel of op(B) of <see cref="Nr"/> columns (kc × Nr,
+/// row after row); both stream with unit stride while the Mr × Nr accumulators stay in registers for all kc steps.
 /// (Packing A row-major is a plain copy; interleaving Mr rows per column cost ~9 % of a 2048³ product.)
 /// </summary>
 internal unsafe interface IGemmMicroKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -27,9 +28,8 @@ internal unsafe interface IGemmMicroKernel<T> where T : unmanaged, IFloatingPoin
 
     /// <summary>
     /// The full tile c[0..Mr, 0..Nr] = alpha · (A rows · packed B panel) + beta · c, with A row r at
-    /// <c>a + r · lda</c> and c row-major at stride <paramref name="ldc"/>; when beta is zero the old c is never read
-    /// (so NaN there cannot leak). Rows past <paramref name="rows"/> re-read the last valid row: the caller computes
-    /// such an edge tile into scratch and keeps only the valid rows.
+    /// <c>a + r · Kc</c> and c row-major at stride <paramref name="ldc"/>; when beta is zero the old c is never read
+    /// (so NaN there cannot leak).
     /// </summary>
-    static abstract void Multiply(int kc, T* a, nint lda, int rows, T* b, T* c, nint ldc, T alpha, T beta);
+    static abstract void Multiply(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta);
 }

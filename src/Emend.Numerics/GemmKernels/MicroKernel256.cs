@@ -21,14 +21,8 @@ internal readonly unsafe struct MicroKernel256<T> : IGemmMicroKernel<T> where T 
     public static int Mc => 3072;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Multiply(int kc, T* a, nint lda, int rows, T* b, T* c, nint ldc, T alpha, T beta)
+    public static void Multiply(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
     {
-        var a0Row = a;
-        var a1Row = a + Math.Min(1, rows - 1) * lda;
-        var a2Row = a + Math.Min(2, rows - 1) * lda;
-        var a3Row = a + Math.Min(3, rows - 1) * lda;
-        var a4Row = a + Math.Min(4, rows - 1) * lda;
-        var a5Row = a + Math.Min(5, rows - 1) * lda;
         var w = Vector256<T>.Count;
         Vector256<T> c00 = Vector256<T>.Zero, c01 = Vector256<T>.Zero;
         Vector256<T> c10 = Vector256<T>.Zero, c11 = Vector256<T>.Zero;
@@ -40,24 +34,25 @@ internal readonly unsafe struct MicroKernel256<T> : IGemmMicroKernel<T> where T 
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + w);
-            var a0 = Vector256.Create(a0Row[p]);
+            var a0 = Vector256.Create(a[0]);
             c00 = SimdMath.MultiplyAdd(a0, b0, c00);
             c01 = SimdMath.MultiplyAdd(a0, b1, c01);
-            var a1 = Vector256.Create(a1Row[p]);
+            var a1 = Vector256.Create(a[Kc]);
             c10 = SimdMath.MultiplyAdd(a1, b0, c10);
             c11 = SimdMath.MultiplyAdd(a1, b1, c11);
-            var a2 = Vector256.Create(a2Row[p]);
+            var a2 = Vector256.Create(a[2 * Kc]);
             c20 = SimdMath.MultiplyAdd(a2, b0, c20);
             c21 = SimdMath.MultiplyAdd(a2, b1, c21);
-            var a3 = Vector256.Create(a3Row[p]);
+            var a3 = Vector256.Create(a[3 * Kc]);
             c30 = SimdMath.MultiplyAdd(a3, b0, c30);
             c31 = SimdMath.MultiplyAdd(a3, b1, c31);
-            var a4 = Vector256.Create(a4Row[p]);
+            var a4 = Vector256.Create(a[4 * Kc]);
             c40 = SimdMath.MultiplyAdd(a4, b0, c40);
             c41 = SimdMath.MultiplyAdd(a4, b1, c41);
-            var a5 = Vector256.Create(a5Row[p]);
+            var a5 = Vector256.Create(a[5 * Kc]);
             c50 = SimdMath.MultiplyAdd(a5, b0, c50);
             c51 = SimdMath.MultiplyAdd(a5, b1, c51);
+            a++;
             b += 2 * w;
         }
 

@@ -22,14 +22,8 @@ internal readonly unsafe struct MicroKernel512<T> : IGemmMicroKernel<T> where T 
     public static int Mc => 3072;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Multiply(int kc, T* a, nint lda, int rows, T* b, T* c, nint ldc, T alpha, T beta)
+    public static void Multiply(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
     {
-        var a0Row = a;
-        var a1Row = a + Math.Min(1, rows - 1) * lda;
-        var a2Row = a + Math.Min(2, rows - 1) * lda;
-        var a3Row = a + Math.Min(3, rows - 1) * lda;
-        var a4Row = a + Math.Min(4, rows - 1) * lda;
-        var a5Row = a + Math.Min(5, rows - 1) * lda;
         var w = Vector512<T>.Count;
         Vector512<T> c00 = Vector512<T>.Zero, c01 = Vector512<T>.Zero, c02 = Vector512<T>.Zero, c03 = Vector512<T>.Zero;
         Vector512<T> c10 = Vector512<T>.Zero, c11 = Vector512<T>.Zero, c12 = Vector512<T>.Zero, c13 = Vector512<T>.Zero;
@@ -43,36 +37,37 @@ internal readonly unsafe struct MicroKernel512<T> : IGemmMicroKernel<T> where T 
             var b1 = Vector512.Load(b + w);
             var b2 = Vector512.Load(b + 2 * w);
             var b3 = Vector512.Load(b + 3 * w);
-            var a0 = Vector512.Create(a0Row[p]);
+            var a0 = Vector512.Create(a[0]);
             c00 = SimdMath.MultiplyAdd(a0, b0, c00);
             c01 = SimdMath.MultiplyAdd(a0, b1, c01);
             c02 = SimdMath.MultiplyAdd(a0, b2, c02);
             c03 = SimdMath.MultiplyAdd(a0, b3, c03);
-            var a1 = Vector512.Create(a1Row[p]);
+            var a1 = Vector512.Create(a[Kc]);
             c10 = SimdMath.MultiplyAdd(a1, b0, c10);
             c11 = SimdMath.MultiplyAdd(a1, b1, c11);
             c12 = SimdMath.MultiplyAdd(a1, b2, c12);
             c13 = SimdMath.MultiplyAdd(a1, b3, c13);
-            var a2 = Vector512.Create(a2Row[p]);
+            var a2 = Vector512.Create(a[2 * Kc]);
             c20 = SimdMath.MultiplyAdd(a2, b0, c20);
             c21 = SimdMath.MultiplyAdd(a2, b1, c21);
             c22 = SimdMath.MultiplyAdd(a2, b2, c22);
             c23 = SimdMath.MultiplyAdd(a2, b3, c23);
-            var a3 = Vector512.Create(a3Row[p]);
+            var a3 = Vector512.Create(a[3 * Kc]);
             c30 = SimdMath.MultiplyAdd(a3, b0, c30);
             c31 = SimdMath.MultiplyAdd(a3, b1, c31);
             c32 = SimdMath.MultiplyAdd(a3, b2, c32);
             c33 = SimdMath.MultiplyAdd(a3, b3, c33);
-            var a4 = Vector512.Create(a4Row[p]);
+            var a4 = Vector512.Create(a[4 * Kc]);
             c40 = SimdMath.MultiplyAdd(a4, b0, c40);
             c41 = SimdMath.MultiplyAdd(a4, b1, c41);
             c42 = SimdMath.MultiplyAdd(a4, b2, c42);
             c43 = SimdMath.MultiplyAdd(a4, b3, c43);
-            var a5 = Vector512.Create(a5Row[p]);
+            var a5 = Vector512.Create(a[5 * Kc]);
             c50 = SimdMath.MultiplyAdd(a5, b0, c50);
             c51 = SimdMath.MultiplyAdd(a5, b1, c51);
             c52 = SimdMath.MultiplyAdd(a5, b2, c52);
             c53 = SimdMath.MultiplyAdd(a5, b3, c53);
+            a++;
             b += 4 * w;
         }
 

@@ -20,12 +20,8 @@ internal readonly unsafe struct MicroKernelScalar<T> : IGemmMicroKernel<T> where
     public static int Mc => 3072;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Multiply(int kc, T* a, nint lda, int rows, T* b, T* c, nint ldc, T alpha, T beta)
+    public static void Multiply(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
     {
-        var a0Row = a;
-        var a1Row = a + Math.Min(1, rows - 1) * lda;
-        var a2Row = a + Math.Min(2, rows - 1) * lda;
-        var a3Row = a + Math.Min(3, rows - 1) * lda;
         T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;
         T c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
         T c20 = T.Zero, c21 = T.Zero, c22 = T.Zero, c23 = T.Zero;
@@ -33,14 +29,15 @@ internal readonly unsafe struct MicroKernelScalar<T> : IGemmMicroKernel<T> where
         for (var p = 0; p < kc; p++)
         {
             T b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
-            var a0 = a0Row[p];
+            var a0 = a[0];
             c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-            var a1 = a1Row[p];
+            var a1 = a[Kc];
             c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-            var a2 = a2Row[p];
+            var a2 = a[2 * Kc];
             c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-            var a3 = a3Row[p];
+            var a3 = a[3 * Kc];
             c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            a++;
             b += 4;
         }
 

@@ -5,7 +5,8 @@ namespace Emend.Numerics;
 
 /// <summary>
 /// The BLIS-style blocked GEMM on one rectangle of C. Loop order, outermost first: depth blocks of Kc; row blocks
-/// of Mc (op(A) copied row-major, so each A element is packed once per thread); column blocks of Nc (a
+/// of Mc (op(A) copied row-major, rows padded with zeros to a multiple of Mr, so each A element is packed once per
+/// thread); column blocks of Nc (a
 /// Kc × Nc B block packed into L2); then for each Mr rows of A (Mr × Kc, held in L1) every B panel streams past
 /// them. Only the first depth block applies the caller's beta; later ones accumulate.
 /// </summary>
@@ -18,7 +19,8 @@ internal static unsafe class PackedGemm<T, TKernel>
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
         var workspace = GemmWorkspace.Current;
-        var packedA = workspace.Get<T>(GemmBuffer.PackedA, (long)Math.Min(TKernel.Mc, rowEnd - rowStart) * TKernel.Kc);
+        var blockRows = Math.Min(TKernel.Mc, (rowEnd - rowStart + mr - 1) / mr * mr);
+        var packedA = workspace.Get<T>(GemmBuffer.PackedA, (long)blockRows * TKernel.Kc);
         var packedB = workspace.Get<T>(GemmBuffer.PackedB, (long)TKernel.Kc * TKernel.Nc);
         var tile = workspace.Get<T>(GemmBuffer.EdgeTile, mr * nr);
         var widened = problem.B.HalfFormat is null ? null : workspace.Get<float>(GemmBuffer.WidenedRows, (long)nr * TKernel.Kc);
@@ -30,7 +32,9 @@ internal static unsafe class PackedGemm<T, TKernel>
             for (var ic = rowStart; ic < rowEnd; ic += TKernel.Mc)
             {
                 var mc = Math.Min(TKernel.Mc, rowEnd - ic);
-                GemmPacking<T>.PackA(packedA, problem.A, ic, pc, mc, kc, width);
+                GemmPacking<T>.PackA(packedA, TKernel.Kc, problem.A, ic, pc, mc, kc, width);
+                for (var r = mc; r % mr != 0; r++)
+                    new Span<T>(packedA + (nint)r * TKernel.Kc, kc).Clear();
                 for (var jc = colStart; jc < colEnd; jc += TKernel.Nc)
                 {
                     var nc = Math.Min(TKernel.Nc, colEnd - jc);
@@ -38,7 +42,7 @@ internal static unsafe class PackedGemm<T, TKernel>
                     for (var ir = 0; ir < mc; ir += mr)
                     {
                         var rows = Math.Min(mr, mc - ir);
-                        var a = packedA + (nint)ir * kc;
+                        var a = packedA + (nint)ir * TKernel.Kc;
                         var cRow = problem.C + (ic + ir) * problem.Ldc + jc;
                         for (var jr = 0; jr < nc; jr += nr)
                         {
@@ -46,11 +50,11 @@ internal static unsafe class PackedGemm<T, TKernel>
                             var b = packedB + (nint)jr * kc;
                             if (rows == mr && cols == nr)
                             {
-                                TKernel.Multiply(kc, a, kc, rows, b, cRow + jr, problem.Ldc, problem.Alpha, beta);
+                                TKernel.Multiply(kc, a, b, cRow + jr, problem.Ldc, problem.Alpha, beta);
                             }
                             else
                             {
-                                TKernel.Multiply(kc, a, kc, rows, b, tile, nr, T.One, T.Zero);
+                                TKernel.Multiply(kc, a, b, tile, nr, T.One, T.Zero);
                                 GemmEdge.Merge(tile, nr, cRow + jr, problem.Ldc, rows, cols, problem.Alpha, beta);
                             }
                         }

@@ -11,7 +11,7 @@ internal static class BenchGemmCommand
     {
         var json = new Option<bool>("--json") { Description = "Print the results as JSON" };
         var threads = new Option<int>("--threads") { Description = "Threads for both backends", DefaultValueFactory = _ => ComputeSettings.ThreadCount };
-        var repeat = new Option<int>("--repeat") { Description = "Alternating bursts of 3 timed calls per backend (the fastest call is kept)", DefaultValueFactory = _ => 5 };
+        var repeat = new Option<int>("--repeat") { Description = "Alternating bursts of 3 timed calls per backend (the fastest call is kept)", DefaultValueFactory = _ => 10 };
         var filter = new Option<string?>("--filter") { Description = "Only cases whose name contains this text, e.g. \"sgemm NT\"" };
         var command = new Command("gemm", "SGEMM/DGEMM throughput of the managed kernels and of OpenBLAS, measured in alternation");
         command.Options.Add(json);

@@ -11,7 +11,7 @@ internal static class BenchGemmCommand
     {
         var json = new Option<bool>("--json") { Description = "Print the results as JSON" };
         var threads = new Option<int>("--threads") { Description = "Threads for both backends", DefaultValueFactory = _ => ComputeSettings.ThreadCount };
-        var repeat = new Option<int>("--repeat") { Description = "Timed repetitions per backend (best is kept)", DefaultValueFactory = _ => 5 };
+        var repeat = new Option<int>("--repeat") { Description = "Alternating bursts of 3 timed calls per backend (the fastest call is kept)", DefaultValueFactory = _ => 10 };
         var filter = new Option<string?>("--filter") { Description = "Only cases whose name contains this text, e.g. \"sgemm NT\"" };
         var command = new Command("gemm", "SGEMM/DGEMM throughput of the managed kernels and of OpenBLAS, measured in alternation");
         command.Options.Add(json);
@@ -33,13 +33,13 @@ internal static class BenchGemmCommand
             var asJson = parseResult.GetValue(json);
             if (!asJson)
             {
-                output.WriteLine($"threads {threadCount}, best of {repetitions}, OpenBLAS {(OpenBlasLibrary.IsAvailable ? "found" : "absent")}");
-                output.WriteLine($"{"case",-30} {"managed GFLOP/s",16} {"OpenBLAS GFLOP/s",17} {"ratio",7}");
+                output.WriteLine($"threads {threadCount}, best of {repetitions} bursts of 3 calls, OpenBLAS {(OpenBlasLibrary.IsAvailable ? "found" : "absent")}");
+                output.WriteLine($"{"case",-34} {"managed GFLOP/s",16} {"OpenBLAS GFLOP/s",17} {"ratio",7}");
             }
             var progress = new SynchronousProgress<GemmBenchmarkResult>(r =>
             {
                 if (!asJson)
-                    output.WriteLine($"{r.Case.Name,-30} {r.ManagedGflops,16:F1} {Format(r.OpenBlasGflops, "F1"),17} {Format(r.Ratio, "F2"),7}");
+                    output.WriteLine($"{r.Case.Name,-34} {r.ManagedGflops,16:F1} {Format(r.OpenBlasGflops, "F1"),17} {Format(r.Ratio, "F2"),7}");
             });
             var results = GemmBenchmark.Run(cases, threadCount, repetitions, progress);
             if (asJson)

@@ -34,16 +34,20 @@ public static unsafe class HalfConversion
     internal static void SingleToHalf(ReadOnlySpan<float> source, Span<ushort> destination, SimdWidth width) =>
         Narrow<HalfNarrowing>(source, destination, width);
 
-    /// <summary>Widens <paramref name="count"/> 16-bit values of the given format; the GEMM packing entry point.</summary>
-    internal static void Widen(ElementType type, ushort* source, float* destination, nint count, SimdWidth width)
+    /// <summary>
+    /// Widens a <paramref name="rows"/> × <paramref name="cols"/> block of 16-bit values (strides in elements). GEMM
+    /// packing converts a whole panel per call, so the format and width dispatch is paid per panel, not per row.
+    /// </summary>
+    internal static void Widen(ElementType type, ushort* source, nint sourceStride, float* destination, nint destinationStride,
+        int rows, int cols, SimdWidth width)
     {
         switch (type)
         {
             case ElementType.BFloat16:
-                Widen<BFloat16Widening>(source, (uint*)destination, count, width);
+                Widen<BFloat16Widening>(source, sourceStride, (uint*)destination, destinationStride, rows, cols, width);
                 break;
             case ElementType.Float16:
-                Widen<HalfWidening>(source, (uint*)destination, count, width);
+                Widen<HalfWidening>(source, sourceStride, (uint*)destination, destinationStride, rows, cols, width);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(type), type, "only 16-bit formats are widened");
@@ -56,7 +60,24 @@ public static unsafe class HalfConversion
         RequireRoom(source.Length, destination.Length);
         fixed (ushort* s = source)
         fixed (float* d = destination)
-            Widen<TConversion>(s, (uint*)d, source.Length, width);
+            Widen<TConversion>(s, 0, (uint*)d, 0, 1, source.Length, width);
+    }
+
+    private static void Widen<TConversion>(ushort* source, nint sourceStride, uint* destination, nint destinationStride,
+        int rows, int cols, SimdWidth width) where TConversion : IBitConversion
+    {
+        switch (width)
+        {
+            case SimdWidth.Vector512:
+                Widen<TConversion, UInt32Lanes512>(source, sourceStride, destination, destinationStride, rows, cols);
+                break;
+            case SimdWidth.Vector256:
+                Widen<TConversion, UInt32Lanes256>(source, sourceStride, destination, destinationStride, rows, cols);
+                break;
+            default:
+                Widen<TConversion, UInt32Lane>(source, sourceStride, destination, destinationStride, rows, cols);
+                break;
+        }
     }
 
     private static void Narrow<TConversion>(ReadOnlySpan<float> source, Span<ushort> destination, SimdWidth width)
@@ -66,47 +87,45 @@ public static unsafe class HalfConversion
         fixed (float* s = source)
         fixed (ushort* d = destination)
         {
-            nint done = width switch
+            switch (width)
             {
-                SimdWidth.Vector512 => Narrow<TConversion, UInt32Lanes512>((uint*)s, d, source.Length),
-                SimdWidth.Vector256 => Narrow<TConversion, UInt32Lanes256>((uint*)s, d, source.Length),
-                _ => 0,
-            };
-            Narrow<TConversion, UInt32Lane>((uint*)s + done, d + done, source.Length - done);
+                case SimdWidth.Vector512:
+                    Narrow<TConversion, UInt32Lanes512>((uint*)s, d, source.Length);
+                    break;
+                case SimdWidth.Vector256:
+                    Narrow<TConversion, UInt32Lanes256>((uint*)s, d, source.Length);
+                    break;
+                default:
+                    Narrow<TConversion, UInt32Lane>((uint*)s, d, source.Length);
+                    break;
+            }
         }
     }
 
-    private static void Widen<TConversion>(ushort* source, uint* destination, nint count, SimdWidth width)
-        where TConversion : IBitConversion
+    /// <summary>Whole registers first, then the ragged end of each row one lane at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Widen<TConversion, TLanes>(ushort* source, nint sourceStride, uint* destination, nint destinationStride,
+        int rows, int cols) where TConversion : IBitConversion where TLanes : struct, IUInt32Lanes<TLanes>
     {
-        nint done = width switch
+        for (var r = 0; r < rows; r++, source += sourceStride, destination += destinationStride)
         {
-            SimdWidth.Vector512 => Widen<TConversion, UInt32Lanes512>(source, destination, count),
-            SimdWidth.Vector256 => Widen<TConversion, UInt32Lanes256>(source, destination, count),
-            _ => 0,
-        };
-        Widen<TConversion, UInt32Lane>(source + done, destination + done, count - done);
-    }
-
-    /// <summary>Converts whole registers and returns how many elements it converted (the tail is left to the caller).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static nint Widen<TConversion, TLanes>(ushort* source, uint* destination, nint count)
-        where TConversion : IBitConversion where TLanes : struct, IUInt32Lanes<TLanes>
-    {
-        nint i = 0;
-        for (; i <= count - TLanes.Count; i += TLanes.Count)
-            TLanes.Store(TConversion.Convert(TLanes.LoadWidening(source + i)), destination + i);
-        return i;
+            var i = 0;
+            for (; i <= cols - TLanes.Count; i += TLanes.Count)
+                TLanes.Store(TConversion.Convert(TLanes.LoadWidening(source + i)), destination + i);
+            for (; i < cols; i++)
+                UInt32Lane.Store(TConversion.Convert(UInt32Lane.LoadWidening(source + i)), destination + i);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static nint Narrow<TConversion, TLanes>(uint* source, ushort* destination, nint count)
+    private static void Narrow<TConversion, TLanes>(uint* source, ushort* destination, int count)
         where TConversion : IBitConversion where TLanes : struct, IUInt32Lanes<TLanes>
     {
-        nint i = 0;
+        var i = 0;
         for (; i <= count - TLanes.Count; i += TLanes.Count)
             TLanes.StoreNarrowing(TConversion.Convert(TLanes.Load(source + i)), destination + i);
-        return i;
+        for (; i < count; i++)
+            UInt32Lane.StoreNarrowing(TConversion.Convert(UInt32Lane.Load(source + i)), destination + i);
     }
 
     private static void RequireRoom(int sourceLength, int destinationLength)

@@ -44,9 +44,7 @@ internal static unsafe class GemmDriver
         if (problem.A.Transposed)
         {
             var rowMajorA = GemmWorkspace.Current.Get<float>(GemmBuffer.CallerCopyOfA, (long)problem.M * problem.K);
-            for (var i = 0; i < problem.M; i++)
-                for (var p = 0; p < problem.K; p++)
-                    rowMajorA[(nint)i * problem.K + p] = *problem.A.At(i, p);
+            GemmPacking<float>.PackA(rowMajorA, problem.K, problem.A, 0, 0, problem.M, problem.K, width);
             problem = new GemmProblem<float>(problem.M, problem.N, problem.K, problem.Alpha,
                 new GemmOperand<float>(rowMajorA, problem.K, transposed: false), problem.B, problem.Beta, problem.C, problem.Ldc);
         }

@@ -37,22 +37,22 @@ internal readonly unsafe struct MicroKernel256<T> : IGemmMicroKernel<T> where T 
             var a0 = Vector256.Create(a[0]);
             c00 = SimdMath.MultiplyAdd(a0, b0, c00);
             c01 = SimdMath.MultiplyAdd(a0, b1, c01);
-            var a1 = Vector256.Create(a[1]);
+            var a1 = Vector256.Create(a[Kc]);
             c10 = SimdMath.MultiplyAdd(a1, b0, c10);
             c11 = SimdMath.MultiplyAdd(a1, b1, c11);
-            var a2 = Vector256.Create(a[2]);
+            var a2 = Vector256.Create(a[2 * Kc]);
             c20 = SimdMath.MultiplyAdd(a2, b0, c20);
             c21 = SimdMath.MultiplyAdd(a2, b1, c21);
-            var a3 = Vector256.Create(a[3]);
+            var a3 = Vector256.Create(a[3 * Kc]);
             c30 = SimdMath.MultiplyAdd(a3, b0, c30);
             c31 = SimdMath.MultiplyAdd(a3, b1, c31);
-            var a4 = Vector256.Create(a[4]);
+            var a4 = Vector256.Create(a[4 * Kc]);
             c40 = SimdMath.MultiplyAdd(a4, b0, c40);
             c41 = SimdMath.MultiplyAdd(a4, b1, c41);
-            var a5 = Vector256.Create(a[5]);
+            var a5 = Vector256.Create(a[5 * Kc]);
             c50 = SimdMath.MultiplyAdd(a5, b0, c50);
             c51 = SimdMath.MultiplyAdd(a5, b1, c51);
-            a += 6;
+            a++;
             b += 2 * w;
         }
 

@@ -42,32 +42,32 @@ internal readonly unsafe struct MicroKernel512<T> : IGemmMicroKernel<T> where T 
             c01 = SimdMath.MultiplyAdd(a0, b1, c01);
             c02 = SimdMath.MultiplyAdd(a0, b2, c02);
             c03 = SimdMath.MultiplyAdd(a0, b3, c03);
-            var a1 = Vector512.Create(a[1]);
+            var a1 = Vector512.Create(a[Kc]);
             c10 = SimdMath.MultiplyAdd(a1, b0, c10);
             c11 = SimdMath.MultiplyAdd(a1, b1, c11);
             c12 = SimdMath.MultiplyAdd(a1, b2, c12);
             c13 = SimdMath.MultiplyAdd(a1, b3, c13);
-            var a2 = Vector512.Create(a[2]);
+            var a2 = Vector512.Create(a[2 * Kc]);
             c20 = SimdMath.MultiplyAdd(a2, b0, c20);
             c21 = SimdMath.MultiplyAdd(a2, b1, c21);
             c22 = SimdMath.MultiplyAdd(a2, b2, c22);
             c23 = SimdMath.MultiplyAdd(a2, b3, c23);
-            var a3 = Vector512.Create(a[3]);
+            var a3 = Vector512.Create(a[3 * Kc]);
             c30 = SimdMath.MultiplyAdd(a3, b0, c30);
             c31 = SimdMath.MultiplyAdd(a3, b1, c31);
             c32 = SimdMath.MultiplyAdd(a3, b2, c32);
             c33 = SimdMath.MultiplyAdd(a3, b3, c33);
-            var a4 = Vector512.Create(a[4]);
+            var a4 = Vector512.Create(a[4 * Kc]);
             c40 = SimdMath.MultiplyAdd(a4, b0, c40);
             c41 = SimdMath.MultiplyAdd(a4, b1, c41);
             c42 = SimdMath.MultiplyAdd(a4, b2, c42);
             c43 = SimdMath.MultiplyAdd(a4, b3, c43);
-            var a5 = Vector512.Create(a[5]);
+            var a5 = Vector512.Create(a[5 * Kc]);
             c50 = SimdMath.MultiplyAdd(a5, b0, c50);
             c51 = SimdMath.MultiplyAdd(a5, b1, c51);
             c52 = SimdMath.MultiplyAdd(a5, b2, c52);
             c53 = SimdMath.MultiplyAdd(a5, b3, c53);
-            a += 6;
+            a++;
             b += 4 * w;
         }
 

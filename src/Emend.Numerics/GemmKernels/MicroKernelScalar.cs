@@ -31,13 +31,13 @@ internal readonly unsafe struct MicroKernelScalar<T> : IGemmMicroKernel<T> where
             T b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
             var a0 = a[0];
             c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-            var a1 = a[1];
+            var a1 = a[Kc];
             c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-            var a2 = a[2];
+            var a2 = a[2 * Kc];
             c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-            var a3 = a[3];
+            var a3 = a[3 * Kc];
             c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-            a += 4;
+            a++;
             b += 4;
         }
 

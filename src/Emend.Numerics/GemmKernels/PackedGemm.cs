@@ -5,9 +5,10 @@ namespace Emend.Numerics;
 
 /// <summary>
 /// The BLIS-style blocked GEMM on one rectangle of C. Loop order, outermost first: depth blocks of Kc; row blocks
-/// of Mc (A packed once per depth block, so each A element is packed once per thread); column blocks of Nc (a
-/// Kc × Nc B block packed into L2); then for each A panel (Mr × Kc, held in L1) every B panel streams past it.
-/// Only the first depth block applies the caller's beta; later ones accumulate.
+/// of Mc (op(A) copied row-major, rows padded with zeros to a multiple of Mr, so each A element is packed once per
+/// thread); column blocks of Nc (a
+/// Kc × Nc B block packed into L2); then for each Mr rows of A (Mr × Kc, held in L1) every B panel streams past
+/// them. Only the first depth block applies the caller's beta; later ones accumulate.
 /// </summary>
 internal static unsafe class PackedGemm<T, TKernel>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -31,7 +32,9 @@ internal static unsafe class PackedGemm<T, TKernel>
             for (var ic = rowStart; ic < rowEnd; ic += TKernel.Mc)
             {
                 var mc = Math.Min(TKernel.Mc, rowEnd - ic);
-                GemmPacking<T>.PackA(packedA, problem.A, ic, pc, mc, kc, mr);
+                GemmPacking<T>.PackA(packedA, TKernel.Kc, problem.A, ic, pc, mc, kc, width);
+                for (var r = mc; r % mr != 0; r++)
+                    new Span<T>(packedA + (nint)r * TKernel.Kc, kc).Clear();
                 for (var jc = colStart; jc < colEnd; jc += TKernel.Nc)
                 {
                     var nc = Math.Min(TKernel.Nc, colEnd - jc);
@@ -39,7 +42,7 @@ internal static unsafe class PackedGemm<T, TKernel>
                     for (var ir = 0; ir < mc; ir += mr)
                     {
                         var rows = Math.Min(mr, mc - ir);
-                        var a = packedA + (nint)ir * kc;
+                        var a = packedA + (nint)ir * TKernel.Kc;
                         var cRow = problem.C + (ic + ir) * problem.Ldc + jc;
                         for (var jr = 0; jr < nc; jr += nr)
                         {

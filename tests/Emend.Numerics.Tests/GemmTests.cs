@@ -130,6 +130,57 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// One-row products (a decoding step) have their own path on AVX-512: dot products against a transposed B, column
+    /// accumulators over a row-major B, 16-bit B widened in blocks. Widths, depths and column counts straddle its
+    /// 4-row, 16-lane and 128-column steps and the 16-bit block sizes; the largest shapes run on two threads.
+    /// </summary>
+    [Theory]
+    [InlineData(ElementType.Float32, Transpose.None)]
+    [InlineData(ElementType.Float32, Transpose.Transposed)]
+    [InlineData(ElementType.BFloat16, Transpose.None)]
+    [InlineData(ElementType.BFloat16, Transpose.Transposed)]
+    [InlineData(ElementType.Float16, Transpose.None)]
+    [InlineData(ElementType.Float16, Transpose.Transposed)]
+    public unsafe void OneRowProductsMatchTheReferenceInEveryLayoutAndFormat(ElementType type, Transpose transB)
+    {
+        (int N, int K)[] shapes = [(1, 1), (3, 17), (4, 16), (5, 15), (17, 64), (129, 65), (144, 255), (257, 300), (300, 1030), (1100, 1000)];
+        var scaling = 0;
+        foreach (var transA in new[] { Transpose.None, Transpose.Transposed })
+            foreach (var (n, k) in shapes)
+            {
+                var (alpha, beta) = Scalings[scaling++ % Scalings.Length];
+                var problem = new GemmTestProblem(transA, transB, 1, n, k, alpha, beta, n * 131 + k + (int)type);
+                var bits = Array.ConvertAll(problem.B, value => type switch
+                {
+                    ElementType.BFloat16 => (ushort)(BitConverter.SingleToUInt32Bits((float)value) >> 16),
+                    ElementType.Float16 => BitConverter.HalfToUInt16Bits((Half)value),
+                    _ => (ushort)0,
+                });
+                if (type != ElementType.Float32)
+                    problem.ReplaceB(Array.ConvertAll(bits, h => type == ElementType.BFloat16
+                        ? (double)BitConverter.Int32BitsToSingle(h << 16)
+                        : (double)BitConverter.UInt16BitsToHalf(h)));
+                var singles = ToSingle(problem.B);
+                var a = ToSingle(problem.A);
+                foreach (var threads in new[] { 1, 2 })
+                {
+                    var c = ToSingle(problem.C);
+                    fixed (ushort* pBits = bits)
+                    fixed (float* pSingles = singles)
+                    {
+                        var (rows, cols) = transB == Transpose.None ? (k, n) : (n, k);
+                        var view = type == ElementType.Float32
+                            ? new MatrixView(pSingles, type, rows, cols, problem.Ldb)
+                            : new MatrixView(pBits, type, rows, cols, problem.Ldb);
+                        Gemm.Sgemm(new GemmOptions(threads, SimdWidth.Vector512), transA, transB, 1, n, k, (float)alpha, a, problem.Lda, view,
+                            (float)beta, c, problem.Ldc);
+                    }
+                    problem.AssertMatches(ToDouble(c), SingleEpsilon, $"{type} {problem} threads {threads}");
+                }
+            }
+    }
+
     [Fact]
     public void ZeroAlphaOrZeroDepthOnlyScalesCAndBetaZeroClearsNaN()
     {

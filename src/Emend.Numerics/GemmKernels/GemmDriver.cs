@@ -4,8 +4,8 @@ using System.Runtime.CompilerServices;
 namespace Emend.Numerics;
 
 /// <summary>
-/// Chooses the kernel family for a validated, non-trivial GEMM (width, element type, small-M), splits C among the
-/// workers of <see cref="ThreadTeam.Shared"/> and runs it.
+/// Chooses the kernel family for a validated, non-trivial GEMM (width, element type, one row, small-M), splits C
+/// among the workers of <see cref="ThreadTeam.Shared"/> and runs it.
 /// </summary>
 internal static unsafe class GemmDriver
 {
@@ -17,6 +17,9 @@ internal static unsafe class GemmDriver
         var threads = 2.0 * problem.M * problem.N * problem.K < MinFlopsForThreads ? 1 : options.Threads;
         switch (options.Width)
         {
+            case SimdWidth.Vector512 when typeof(T) == typeof(float) && options.UseSmallMPath && problem.M == 1:
+                RunVector(Unsafe.As<GemmProblem<T>, GemmProblem<float>>(ref Unsafe.AsRef(in problem)), threads, options.Width);
+                break;
             case SimdWidth.Vector512 when typeof(T) == typeof(float) && options.UseSmallMPath && problem.M <= SmallMGemm.MaxRows:
                 RunSmallM(Unsafe.As<GemmProblem<T>, GemmProblem<float>>(ref Unsafe.AsRef(in problem)), threads, options.Width);
                 break;
@@ -41,16 +44,28 @@ internal static unsafe class GemmDriver
 
     private static void RunSmallM(GemmProblem<float> problem, int threads, SimdWidth width)
     {
-        if (problem.A.Transposed)
-        {
-            var rowMajorA = GemmWorkspace.Current.Get<float>(GemmBuffer.CallerCopyOfA, (long)problem.M * problem.K);
-            GemmPacking<float>.PackA(rowMajorA, problem.K, problem.A, 0, 0, problem.M, problem.K, width);
-            problem = new GemmProblem<float>(problem.M, problem.N, problem.K, problem.Alpha,
-                new GemmOperand<float>(rowMajorA, problem.K, transposed: false), problem.B, problem.Beta, problem.C, problem.Ldc);
-        }
+        problem = WithRowMajorA(problem, width);
         var partition = GemmPartition.Create(problem.M, problem.N, problem.M, SmallMGemm.ColumnTile, threads);
         var job = new SmallMJob(problem, partition, width);
         ThreadTeam.Shared.Run(partition.Workers, ref job);
+    }
+
+    private static void RunVector(GemmProblem<float> problem, int threads, SimdWidth width)
+    {
+        problem = WithRowMajorA(problem, width);
+        var partition = GemmPartition.Create(1, problem.N, 1, VectorGemm.ColumnTile, threads);
+        var job = new VectorJob(problem, partition, width);
+        ThreadTeam.Shared.Run(partition.Workers, ref job);
+    }
+
+    /// <summary>The short-A paths read the rows of A in place: a transposed A is first copied row-major (M × K, cheap for M ≤ 64).</summary>
+    private static GemmProblem<float> WithRowMajorA(GemmProblem<float> problem, SimdWidth width)
+    {
+        if (!problem.A.Transposed) return problem;
+        var rowMajorA = GemmWorkspace.Current.Get<float>(GemmBuffer.CallerCopyOfA, (long)problem.M * problem.K);
+        GemmPacking<float>.PackA(rowMajorA, problem.K, problem.A, 0, 0, problem.M, problem.K, width);
+        return new GemmProblem<float>(problem.M, problem.N, problem.K, problem.Alpha,
+            new GemmOperand<float>(rowMajorA, problem.K, transposed: false), problem.B, problem.Beta, problem.C, problem.Ldc);
     }
 
     private readonly struct PackedJob<T, TKernel>(GemmProblem<T> problem, GemmPartition partition, SimdWidth width) : ITeamJob
@@ -64,6 +79,16 @@ internal static unsafe class GemmDriver
             var (colStart, colEnd) = partition.Columns(worker);
             if (rowStart < rowEnd && colStart < colEnd)
                 PackedGemm<T, TKernel>.Multiply(problem, rowStart, rowEnd, colStart, colEnd, width);
+        }
+    }
+
+    private readonly struct VectorJob(GemmProblem<float> problem, GemmPartition partition, SimdWidth width) : ITeamJob
+    {
+        public void Execute(int worker, int workers)
+        {
+            var (colStart, colEnd) = partition.Columns(worker);
+            if (colStart < colEnd)
+                VectorGemm.Multiply(problem, colStart, colEnd, width);
         }
     }
 

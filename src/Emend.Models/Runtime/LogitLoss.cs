@@ -25,8 +25,7 @@ public static unsafe class LogitLoss
         fixed (float* pLogits = logits, pLosses = losses, pdLogits = dLogits)
         fixed (int* pTargets = targets)
         {
-            var job = new NllJob(pLogits, pTargets, pLosses, pdLogits, targets.Length, vocab, scale);
-            ThreadTeam.Shared.Run(RowSplit.Workers(targets.Length, logits.Length), ref job);
+            RowSplit.Run(targets.Length, logits.Length, new NllRows(pLogits, pTargets, pLosses, pdLogits, vocab, scale));
         }
         return scale * Sum(losses);
     }
@@ -43,8 +42,7 @@ public static unsafe class LogitLoss
         var losses = new float[rows];
         fixed (float* pLogits = logits, pReference = referenceLogProbs, pLosses = losses, pdLogits = dLogits)
         {
-            var job = new KlJob(pLogits, pReference, pLosses, pdLogits, rows, vocab, scale);
-            ThreadTeam.Shared.Run(RowSplit.Workers(rows, logits.Length), ref job);
+            RowSplit.Run(rows, logits.Length, new KlRows(pLogits, pReference, pLosses, pdLogits, vocab, scale));
         }
         return scale * Sum(losses);
     }
@@ -73,30 +71,25 @@ public static unsafe class LogitLoss
         return sum;
     }
 
-    private readonly struct NllJob(float* logits, int* targets, float* losses, float* dLogits, int rows, int vocab, float scale) : ITeamJob
+    private readonly struct NllRows(float* logits, int* targets, float* losses, float* dLogits, int vocab, float scale) : IRowWork
     {
-        public void Execute(int worker, int workers)
+        public void Run(int start, int end)
         {
-            var (start, end) = RowSplit.Range(rows, worker, workers);
             var count = end - start;
-            if (count == 0) return;
             var rowLogits = new ReadOnlySpan<float>(logits + (long)start * vocab, count * vocab);
             var rowTargets = new ReadOnlySpan<int>(targets + start, count);
-            var rowLosses = new Span<float>(losses + start, count);
-            CrossEntropy.Forward(rowLogits, rowTargets, rowLosses, vocab);
+            CrossEntropy.Forward(rowLogits, rowTargets, new Span<float>(losses + start, count), vocab);
             Span<float> dLoss = count <= 256 ? stackalloc float[count] : new float[count];
             dLoss.Fill(scale);
             CrossEntropy.Backward(rowLogits, rowTargets, dLoss, new Span<float>(dLogits + (long)start * vocab, count * vocab), vocab);
         }
     }
 
-    private readonly struct KlJob(float* logits, float* reference, float* losses, float* dLogits, int rows, int vocab, float scale) : ITeamJob
+    private readonly struct KlRows(float* logits, float* reference, float* losses, float* dLogits, int vocab, float scale) : IRowWork
     {
-        public void Execute(int worker, int workers)
+        public void Run(int start, int end)
         {
-            var (start, end) = RowSplit.Range(rows, worker, workers);
             var count = end - start;
-            if (count == 0) return;
             var offset = (long)start * vocab;
             var rowLogits = new ReadOnlySpan<float>(logits + offset, count * vocab);
             var rowReference = new ReadOnlySpan<float>(reference + offset, count * vocab);

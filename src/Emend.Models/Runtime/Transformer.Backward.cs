@@ -130,7 +130,7 @@ public sealed partial class Transformer
         if ((_spec.Mlp == MlpKind.Gated))
         {
             var dGate = GrowableBuffer.Ensure(ref _dGate, n * width);
-            using (Section("activation backward")) GatedSilu.Backward(dKey, act.Gate.AsSpan(0, n * width), act.Up.AsSpan(0, n * width), dGate, dUp);
+            using (Section("activation backward")) RowParallelOps.GatedSiluBackward(dKey, act.Gate.AsSpan(0, n * width), act.Up.AsSpan(0, n * width), dGate, dUp, width);
             using var upBackward = Section("mlp up backward");
             block.Gate!.BackwardInput(dGate, dm, n, accumulate: false);
             block.Up.BackwardInput(dUp, dm, n, accumulate: true);
@@ -138,7 +138,7 @@ public sealed partial class Transformer
         }
         else
         {
-            using (Section("activation backward")) Gelu.Backward(dKey, act.Up.AsSpan(0, n * width), dUp, _geluKind);
+            using (Section("activation backward")) RowParallelOps.GeluBackward(dKey, act.Up.AsSpan(0, n * width), dUp, width, _geluKind);
             using (Section("mlp up backward")) block.Up.BackwardInput(dUp, dm, n, accumulate: false);
         }
         using (Section("mlp up weight gradient")) LinearGradients(block.Up, dUp, m, n, gradients);

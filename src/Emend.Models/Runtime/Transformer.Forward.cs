@@ -260,11 +260,11 @@ public sealed partial class Transformer
         {
             var gate = GrowableBuffer.Ensure(ref act.Gate, n * width);
             using (Section("mlp up")) block.Gate!.Forward(m, gate, n);
-            using (Section("activation")) GatedSilu.Forward(gate, up, key);
+            using (Section("activation")) RowParallelOps.GatedSilu(gate, up, key, width);
         }
         else
         {
-            using (Section("activation")) Gelu.Forward(up, key, _geluKind);
+            using (Section("activation")) RowParallelOps.Gelu(up, key, width, _geluKind);
         }
         var output = GrowableBuffer.Ensure(ref act.MlpOut, n * _spec.HiddenSize);
         using (Section("mlp down")) block.Down.Forward(key, output, n);
@@ -273,10 +273,8 @@ public sealed partial class Transformer
 
     private void NormForward(NormWeights norm, ReadOnlySpan<float> x, Span<float> y, Span<float> mean, Span<float> rstd)
     {
-        if ((_spec.Norm == NormKind.RmsNorm))
-            RmsNorm.Forward(x, norm.Weight.Float32Values, y, rstd, _spec.HiddenSize, _normEpsilon);
-        else
-            LayerNorm.Forward(x, norm.Weight.Float32Values, norm.Bias is null ? default : norm.Bias.Float32Values, y, mean, rstd, _spec.HiddenSize, _normEpsilon);
+        RowParallelOps.Norm(_spec.Norm == NormKind.RmsNorm, x, norm.Weight.Float32Values, norm.Bias is null ? default : norm.Bias.Float32Values,
+            y, mean, rstd, _spec.HiddenSize, _normEpsilon);
     }
 
     /// <summary>

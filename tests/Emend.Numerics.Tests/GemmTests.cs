@@ -92,41 +92,15 @@ public class GemmTests
     [InlineData(ElementType.Float16, Transpose.None)]
     [InlineData(ElementType.Float16, Transpose.Transposed)]
     [InlineData(ElementType.Float32, Transpose.Transposed)]
-    public unsafe void SixteenBitWeightsMatchTheWidenedReference(ElementType type, Transpose transB)
+    public void SixteenBitWeightsMatchTheWidenedReference(ElementType type, Transpose transB)
     {
         (int M, int N, int K)[] shapes = [(1, 7, 5), (32, 96, 200), (13, 50, 1030), (64, 257, 129), (65, 130, 67), (200, 190, 390)];
         foreach (var (m, n, k) in shapes)
         {
             var problem = new GemmTestProblem(Transpose.None, transB, m, n, k, 1.5, m % 2 == 0 ? 0 : 0.5, m * 31 + n + (int)type);
-            var bits = new ushort[problem.B.Length];
-            var widened = new double[problem.B.Length];
-            for (var i = 0; i < bits.Length; i++)
-            {
-                var value = (float)problem.B[i];
-                (bits[i], widened[i]) = type switch
-                {
-                    ElementType.BFloat16 => ((ushort)(BitConverter.SingleToUInt32Bits(value) >> 16), BitConverter.Int32BitsToSingle((BitConverter.SingleToInt32Bits(value) >> 16) << 16)),
-                    ElementType.Float16 => (BitConverter.HalfToUInt16Bits((Half)value), (double)(float)(Half)value),
-                    _ => ((ushort)0, value),
-                };
-            }
-            problem.ReplaceB(widened);
-            var singles = ToSingle(widened);
-            var a = ToSingle(problem.A);
+            var (bits, singles) = RoundB(problem, type);
             foreach (var options in AllOptions)
-            {
-                var c = ToSingle(problem.C);
-                fixed (ushort* pBits = bits)
-                fixed (float* pSingles = singles)
-                {
-                    var (rows, cols) = transB == Transpose.None ? (k, n) : (n, k);
-                    var view = type == ElementType.Float32
-                        ? new MatrixView(pSingles, type, rows, cols, problem.Ldb)
-                        : new MatrixView(pBits, type, rows, cols, problem.Ldb);
-                    Gemm.Sgemm(options, Transpose.None, transB, m, n, k, (float)problem.Alpha, a, problem.Lda, view, (float)problem.Beta, c, problem.Ldc);
-                }
-                problem.AssertMatches(ToDouble(c), SingleEpsilon, $"{type} {options}");
-            }
+                problem.AssertMatches(ToDouble(SgemmWithView(options, problem, type, bits, singles)), SingleEpsilon, $"{type} {options}");
         }
     }
 
@@ -142,7 +116,7 @@ public class GemmTests
     [InlineData(ElementType.BFloat16, Transpose.Transposed)]
     [InlineData(ElementType.Float16, Transpose.None)]
     [InlineData(ElementType.Float16, Transpose.Transposed)]
-    public unsafe void OneRowProductsMatchTheReferenceInEveryLayoutAndFormat(ElementType type, Transpose transB)
+    public void OneRowProductsMatchTheReferenceInEveryLayoutAndFormat(ElementType type, Transpose transB)
     {
         (int N, int K)[] shapes = [(1, 1), (3, 17), (4, 16), (5, 15), (17, 64), (129, 65), (144, 255), (257, 300), (300, 1030), (1100, 1000)];
         var scaling = 0;
@@ -151,34 +125,47 @@ public class GemmTests
             {
                 var (alpha, beta) = Scalings[scaling++ % Scalings.Length];
                 var problem = new GemmTestProblem(transA, transB, 1, n, k, alpha, beta, n * 131 + k + (int)type);
-                var bits = Array.ConvertAll(problem.B, value => type switch
-                {
-                    ElementType.BFloat16 => (ushort)(BitConverter.SingleToUInt32Bits((float)value) >> 16),
-                    ElementType.Float16 => BitConverter.HalfToUInt16Bits((Half)value),
-                    _ => (ushort)0,
-                });
-                if (type != ElementType.Float32)
-                    problem.ReplaceB(Array.ConvertAll(bits, h => type == ElementType.BFloat16
-                        ? (double)BitConverter.Int32BitsToSingle(h << 16)
-                        : (double)BitConverter.UInt16BitsToHalf(h)));
-                var singles = ToSingle(problem.B);
-                var a = ToSingle(problem.A);
+                var (bits, singles) = RoundB(problem, type);
                 foreach (var threads in new[] { 1, 2 })
-                {
-                    var c = ToSingle(problem.C);
-                    fixed (ushort* pBits = bits)
-                    fixed (float* pSingles = singles)
-                    {
-                        var (rows, cols) = transB == Transpose.None ? (k, n) : (n, k);
-                        var view = type == ElementType.Float32
-                            ? new MatrixView(pSingles, type, rows, cols, problem.Ldb)
-                            : new MatrixView(pBits, type, rows, cols, problem.Ldb);
-                        Gemm.Sgemm(new GemmOptions(threads, SimdWidth.Vector512), transA, transB, 1, n, k, (float)alpha, a, problem.Lda, view,
-                            (float)beta, c, problem.Ldc);
-                    }
-                    problem.AssertMatches(ToDouble(c), SingleEpsilon, $"{type} {problem} threads {threads}");
-                }
+                    problem.AssertMatches(ToDouble(SgemmWithView(new GemmOptions(threads, SimdWidth.Vector512), problem, type, bits, singles)),
+                        SingleEpsilon, $"{type} {problem} threads {threads}");
             }
+    }
+
+    /// <summary>Rounds the problem's B to <paramref name="type"/> (the reference follows); returns its 16-bit patterns and float32 values.</summary>
+    private static (ushort[] Bits, float[] Singles) RoundB(GemmTestProblem problem, ElementType type)
+    {
+        var bits = new ushort[problem.B.Length];
+        var widened = new double[problem.B.Length];
+        for (var i = 0; i < bits.Length; i++)
+        {
+            var value = (float)problem.B[i];
+            (bits[i], widened[i]) = type switch
+            {
+                ElementType.BFloat16 => ((ushort)(BitConverter.SingleToUInt32Bits(value) >> 16), BitConverter.Int32BitsToSingle((BitConverter.SingleToInt32Bits(value) >> 16) << 16)),
+                ElementType.Float16 => (BitConverter.HalfToUInt16Bits((Half)value), (double)(float)(Half)value),
+                _ => ((ushort)0, value),
+            };
+        }
+        problem.ReplaceB(widened);
+        return (bits, ToSingle(widened));
+    }
+
+    /// <summary>C of the problem computed with B passed as a <see cref="MatrixView"/> of <paramref name="type"/>.</summary>
+    private static unsafe float[] SgemmWithView(GemmOptions options, GemmTestProblem problem, ElementType type, ushort[] bits, float[] singles)
+    {
+        var c = ToSingle(problem.C);
+        var (rows, cols) = problem.TransB == Transpose.None ? (problem.K, problem.N) : (problem.N, problem.K);
+        fixed (ushort* pBits = bits)
+        fixed (float* pSingles = singles)
+        {
+            var view = type == ElementType.Float32
+                ? new MatrixView(pSingles, type, rows, cols, problem.Ldb)
+                : new MatrixView(pBits, type, rows, cols, problem.Ldb);
+            Gemm.Sgemm(options, problem.TransA, problem.TransB, problem.M, problem.N, problem.K, (float)problem.Alpha, ToSingle(problem.A),
+                problem.Lda, view, (float)problem.Beta, c, problem.Ldc);
+        }
+        return c;
     }
 
     [Fact]

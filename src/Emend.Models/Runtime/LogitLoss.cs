@@ -78,10 +78,10 @@ public static unsafe class LogitLoss
             var count = end - start;
             var rowLogits = new ReadOnlySpan<float>(logits + (long)start * vocab, count * vocab);
             var rowTargets = new ReadOnlySpan<int>(targets + start, count);
-            CrossEntropy.Forward(rowLogits, rowTargets, new Span<float>(losses + start, count), vocab);
             Span<float> dLoss = count <= 256 ? stackalloc float[count] : new float[count];
             dLoss.Fill(scale);
-            CrossEntropy.Backward(rowLogits, rowTargets, dLoss, new Span<float>(dLogits + (long)start * vocab, count * vocab), vocab);
+            CrossEntropy.ForwardBackward(rowLogits, rowTargets, dLoss, new Span<float>(losses + start, count),
+                new Span<float>(dLogits + (long)start * vocab, count * vocab), vocab);
         }
     }
 

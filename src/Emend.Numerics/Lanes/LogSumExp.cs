@@ -6,7 +6,7 @@ namespace Emend.Numerics.Lanes;
 /// <summary>
 /// Row exponentials after subtracting the row maximum (so every exponential lies in (0, 1]), in two flavours.
 /// <see cref="Of"/> forms x − max and its exponential in float64, for losses and log-probabilities: rounding x − max
-/// to float32 first would cost ε·|x − max| relative in each term. <see cref="Exponentiate"/> writes float32
+/// to float32 first would cost ε·|x − max| relative in each term. <c>Exponentiate</c> writes float32
 /// exponentials and sums what it wrote, for outputs that are probabilities (or gradients proportional to them): they
 /// hold only float32 accuracy anyway, normalising by the sum of the stored values keeps them summing to 1, and it is
 /// about twice as fast.
@@ -22,9 +22,14 @@ internal static class LogSumExp
 
     /// <summary>exponentials[j] = exp(row[j] − max) in float32; returns Σ exponentials, summed in float64.</summary>
     public static double Exponentiate<TF, TD>(ReadOnlySpan<float> row, Span<float> exponentials)
+        where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD> =>
+        Exponentiate<TF, TD>(row, TensorPrimitives.Max(row), exponentials);
+
+    /// <summary>As above with the row maximum already known (a caller that also needs it scans the row once).</summary>
+    public static double Exponentiate<TF, TD>(ReadOnlySpan<float> row, float max, Span<float> exponentials)
         where TF : struct, IFloatLanes<TF, TD> where TD : struct, IDoubleLanes<TD>
     {
-        LaneLoops.Map<TF, TD, ShiftedFloatExp>(new ShiftedFloatExp(TensorPrimitives.Max(row)), row, exponentials);
+        LaneLoops.Map<TF, TD, ShiftedFloatExp>(new ShiftedFloatExp(max), row, exponentials);
         return LaneLoops.Sum<TF, TD, Identity>(default, exponentials);
     }
 

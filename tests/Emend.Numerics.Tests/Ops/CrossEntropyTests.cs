@@ -76,6 +76,57 @@ public class CrossEntropyTests
     }
 
     [Theory]
+    [MemberData(nameof(Vocabularies))]
+    public void FusedLossMatchesFloat64ReferenceWithinItsExponentialError(int vocab)
+    {
+        var logits = TestData.Normal(250 + vocab, Rows * vocab, scale: 4);
+        var targets = TestData.Ids(251 + vocab, Rows, vocab);
+        var losses = new float[Rows];
+        CrossEntropy.ForwardBackward(logits, targets, [1f, 1f, 1f], losses, new float[logits.Length], vocab);
+        CheckFusedLosses(logits, targets, losses, vocab);
+    }
+
+    [Fact]
+    public void FusedLossKeepsAConfidentTargetsTinyLoss()
+    {
+        const int vocab = 1000;
+        const int target = 417;
+        var logits = TestData.Normal(230, vocab);
+        logits[target] = 25;
+        var losses = new float[1];
+        CrossEntropy.ForwardBackward(logits, [target], [1f], losses, new float[vocab], vocab);
+        CheckFusedLosses(logits, [target], losses, vocab);
+    }
+
+    [Theory]
+    [InlineData(33)]
+    [InlineData(50257)]
+    public void FusedGradientIsBackwardsGradientAndMayOverwriteTheLogits(int vocab)
+    {
+        var logits = TestData.Normal(260, 2 * vocab, scale: 3);
+        int[] targets = [4, 31];
+        float[] dLoss = [0.5f, -2f];
+        var expected = new float[logits.Length];
+        CrossEntropy.Backward(logits, targets, dLoss, expected, vocab);
+        var fused = new float[logits.Length];
+        CrossEntropy.ForwardBackward(logits, targets, dLoss, new float[2], fused, vocab);
+        Assert.Equal(expected, fused);
+        CrossEntropy.ForwardBackward(logits, targets, dLoss, new float[2], logits, vocab);
+        Assert.Equal(expected, logits);
+    }
+
+    [Fact]
+    public void FusedRejectsBadShapesAndTargetsBeforeWriting()
+    {
+        var losses = new float[] { -7, -7 };
+        Assert.Throws<ArgumentOutOfRangeException>(() => CrossEntropy.ForwardBackward(new float[10], [0, 5], [1, 1], losses, new float[10], 5));
+        Assert.Equal([-7f, -7f], losses);
+        Assert.Throws<ArgumentException>(() => CrossEntropy.ForwardBackward(new float[10], [0, 0], [1], losses, new float[10], 5));
+        Assert.Throws<ArgumentException>(() => CrossEntropy.ForwardBackward(new float[10], [0, 0], [1, 1], new float[1], new float[10], 5));
+        Assert.Throws<ArgumentException>(() => CrossEntropy.ForwardBackward(new float[10], [0, 0], [1, 1], losses, new float[9], 5));
+    }
+
+    [Theory]
     [InlineData(-1)]
     [InlineData(5)]
     [InlineData(int.MaxValue)]
@@ -121,6 +172,22 @@ public class CrossEntropyTests
         var expected = ReferenceMath.CrossEntropy(x, targets, vocab);
         var bounds = expected.Select((loss, r) => LossBound(new RowErrorModel(x.AsSpan(r * vocab, vocab).ToArray()), loss)).ToArray();
         Expect.Close(losses, expected, r => bounds[r] + Expect.Tiny, "cross-entropy");
+    }
+
+    /// <summary>
+    /// The fused loss is log Σe − (x_t − max) with Σe the float64 sum of the float32 exponentials, so it carries their
+    /// p-weighted relative error (in nats), then the final float32 rounding.
+    /// </summary>
+    private static void CheckFusedLosses(float[] logits, int[] targets, float[] losses, int vocab)
+    {
+        var x = TestData.Wide(logits);
+        var expected = ReferenceMath.CrossEntropy(x, targets, vocab);
+        var bounds = expected.Select((loss, r) =>
+        {
+            var model = new RowErrorModel(x.AsSpan(r * vocab, vocab).ToArray());
+            return Expect.Eps * (Math.Abs(loss) + model.MeanExpError) + RowErrorModel.Float64Slack * (model.LogSum + Math.Abs(loss) + 1);
+        }).ToArray();
+        Expect.Close(losses, expected, r => bounds[r] + Expect.Tiny, "fused cross-entropy");
     }
 
     /// <summary>The final rounding to float32; everything before it is float64.</summary>

@@ -36,7 +36,7 @@ internal static class BenchConvertCommand
                     gElementsPerSecond = r.GigaElementsPerSecond,
                     scalarGElementsPerSecond = r.ScalarGigaElementsPerSecond,
                     copyGElementsPerSecond = r.CopyGigaElementsPerSecond,
-                }), new JsonSerializerOptions { WriteIndented = true }));
+                }), CliJson.Options));
                 return 0;
             }
             output.WriteLine($"{count} elements, best of {repetitions} (G elements/s)");

@@ -55,7 +55,7 @@ internal static class BenchGemmCommand
                     managedGflops = r.ManagedGflops,
                     openBlasGflops = r.OpenBlasGflops,
                     ratio = r.Ratio,
-                }), new JsonSerializerOptions { WriteIndented = true }));
+                }), CliJson.Options));
             return 0;
         });
         return command;

@@ -83,7 +83,7 @@ internal static class BenchSolveCommand
             }
             if (asJson)
                 output.WriteLine(JsonSerializer.Serialize(new { threads, repeat, solve = solves, eigen = eigens },
-                    new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+                    CliJson.Options));
             return 0;
         }
         finally

@@ -72,7 +72,7 @@ internal static class BenchTokenizeCommand
                 reports.Add(report);
                 if (!asJson) PrintRow(report, output);
             }
-            if (asJson) output.WriteLine(JsonSerializer.Serialize(reports.Select(ToJson), new JsonSerializerOptions { WriteIndented = true }));
+            if (asJson) output.WriteLine(JsonSerializer.Serialize(reports.Select(ToJson), CliJson.Options));
             return Task.FromResult(0);
         });
         return command;

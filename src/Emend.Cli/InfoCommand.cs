@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Emend.Models;
 using Emend.Models.Architecture;
 using Emend.Models.Checkpoints;
@@ -10,13 +9,6 @@ namespace Emend.Cli;
 /// <summary><c>emend info --model DIR [--json]</c>: prints what a model directory holds and whether config and weights agree.</summary>
 internal static class InfoCommand
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public static Command Create()
     {
         var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (config.json + model.safetensors or a shard index)", Required = true };
@@ -37,7 +29,7 @@ internal static class InfoCommand
                 parseResult.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
                 return 1;
             }
-            if (parseResult.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(summary, JsonOptions));
+            if (parseResult.GetValue(json)) output.WriteLine(JsonSerializer.Serialize(summary, CliJson.Options));
             else PrintText(summary, output);
             return summary.Conformance.IsExact ? 0 : 2;
         });

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Emend.Models.Tokenization;
 
@@ -8,13 +7,6 @@ namespace Emend.Cli;
 /// <summary><c>emend tokenize --tokenizer DIR [--json] TEXT</c>: shows the ids and token strings of a text.</summary>
 internal static class TokenizeCommand
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static Command Create()
     {
         var tokenizer = new Option<DirectoryInfo>("--tokenizer") { Description = "Directory with tokenizer.json, tokenizer.model, vocab.json + merges.txt or a llama2.c tok*.bin", Required = true };
@@ -55,7 +47,7 @@ internal static class TokenizeCommand
                     ids,
                     tokens = tokens.Select(t => t.Value),
                     decoded,
-                }, JsonOptions));
+                }, CliJson.Options));
                 return 0;
             }
             output.WriteLine($"tokenizer  {loaded.GetType().Name}, vocabulary {loaded.VocabularySize}");
